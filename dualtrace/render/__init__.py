@@ -1,0 +1,1 @@
+"""Writers of maps and other outputs for people."""

@@ -1,0 +1,1 @@
+"""The graph: schema, model and stores. Knows nothing upstream."""

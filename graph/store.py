@@ -1,0 +1,201 @@
+"""The embedded store: a networkx MultiDiGraph persisted to one workspace file.
+
+Why a single JSON file: it needs no server, diffs and greps well, and opens the
+same on every machine. Saves are atomic (write a temporary file beside the
+workspace, fsync, then ``os.replace``), so a process killed while saving leaves
+the previous workspace intact. Links are keyed by relationship kind, so a given
+pair of nodes holds at most one link of each kind and re-importing a fact
+updates it instead of duplicating it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from dualtrace.graph.errors import RecordProblem, ValidationFailed, WorkspaceError
+from dualtrace.graph.model import Link, Node
+from dualtrace.graph.schema import Schema, load_schema
+
+FORMAT = "dualtrace-workspace"
+FORMAT_VERSION = 1
+ENV_WORKSPACE = "DUALTRACE_WORKSPACE"
+
+
+def default_workspace() -> Path:
+    """``$DUALTRACE_WORKSPACE`` if set, else ``$XDG_DATA_HOME/dualtrace/workspace.json``
+    (``~/.local/share/dualtrace/workspace.json`` when XDG_DATA_HOME is unset)."""
+    explicit = os.environ.get(ENV_WORKSPACE)
+    if explicit:
+        return Path(explicit).expanduser()
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "dualtrace" / "workspace.json"
+
+
+class EmbeddedStore:
+    """Nodes and links in memory, validated against the schema, saved to ``path``."""
+
+    def __init__(self, path: Path | None = None, schema: Schema | None = None):
+        self.path = path
+        self.schema = schema or load_schema()
+        self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
+
+    # -- reading ---------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path, schema: Schema | None = None) -> EmbeddedStore:
+        """Open the workspace at ``path``; an absent file gives an empty store."""
+        store = cls(path, schema)
+        if path.exists():
+            store._read(path)
+        return store
+
+    def _read(self, path: Path) -> None:
+        try:
+            with path.open("r", encoding="utf-8") as handle:
+                data = json.load(handle)
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise WorkspaceError(f"Cannot read workspace {path}: {exc}") from exc
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise WorkspaceError(f"{path} is not a dualtrace workspace (no format marker {FORMAT!r})")
+        if data.get("version") != FORMAT_VERSION:
+            raise WorkspaceError(f"{path} has workspace version {data.get('version')!r}; this dualtrace reads {FORMAT_VERSION}")
+        graph = self.graph
+        for item in data["nodes"]:
+            graph.add_node(item["id"], kind=item["kind"], props=item["props"])
+        for item in data["links"]:
+            graph.add_edge(item["source"], item["target"], key=item["rel"], props=item["props"])
+
+    def __len__(self) -> int:
+        return int(self.graph.number_of_nodes())
+
+    def has(self, node_id: str) -> bool:
+        return node_id in self.graph
+
+    def get(self, node_id: str) -> Node | None:
+        data = self.graph.nodes.get(node_id)
+        if data is None:
+            return None
+        return Node(node_id, data["kind"], data["props"])
+
+    def kind_of(self, node_id: str) -> str | None:
+        data = self.graph.nodes.get(node_id)
+        return None if data is None else str(data["kind"])
+
+    def nodes(self, kind: str | None = None) -> Iterator[Node]:
+        for node_id, data in self.graph.nodes(data=True):
+            if kind is None or data["kind"] == kind:
+                yield Node(node_id, data["kind"], data["props"])
+
+    def links(self, rel: str | None = None) -> Iterator[Link]:
+        for source, target, key, data in self.graph.edges(keys=True, data=True):
+            if rel is None or key == rel:
+                yield Link(source, key, target, data["props"])
+
+    def out_links(self, node_id: str, rel: str | None = None) -> Iterator[Link]:
+        for _, target, key, data in self.graph.out_edges(node_id, keys=True, data=True):
+            if rel is None or key == rel:
+                yield Link(node_id, key, target, data["props"])
+
+    def in_links(self, node_id: str, rel: str | None = None) -> Iterator[Link]:
+        for source, _, key, data in self.graph.in_edges(node_id, keys=True, data=True):
+            if rel is None or key == rel:
+                yield Link(source, key, node_id, data["props"])
+
+    def counts(self) -> dict[str, int]:
+        """Number of nodes per kind and links per relationship, for summaries."""
+        result: dict[str, int] = {}
+        for _, data in self.graph.nodes(data=True):
+            result[data["kind"]] = result.get(data["kind"], 0) + 1
+        for _, _, key in self.graph.edges(keys=True):
+            result[key] = result.get(key, 0) + 1
+        return result
+
+    # -- writing ---------------------------------------------------------------
+
+    def add(self, nodes: Iterable[Node] = (), links: Iterable[Link] = (), *, where: str = "input", validate: bool = True) -> None:
+        """Add or update nodes, then links, as one unit: if any record breaks the
+        schema nothing is added and :class:`ValidationFailed` lists every problem."""
+        nodes = list(nodes)
+        links = list(links)
+        if validate:
+            self._validate(nodes, links, where)
+        graph = self.graph
+        for node in nodes:
+            graph.add_node(node.id, kind=node.kind, props=dict(node.props))
+        for link in links:
+            graph.add_edge(link.source, link.target, key=link.rel, props=dict(link.props))
+
+    def _validate(self, nodes: list[Node], links: list[Link], where: str) -> None:
+        problems: list[RecordProblem] = []
+        for index, node in enumerate(nodes, start=1):
+            problems += [RecordProblem(where, index, p.field, f"{node.id}: {p.message}") for p in self.schema.validate_node(node)]
+        kind_of = _KindLookup(self, {node.id: node.kind for node in nodes})
+        for index, link in enumerate(links, start=1):
+            label = f"{link.source} -[{link.rel}]-> {link.target}"
+            problems += [RecordProblem(where, index, p.field, f"{label}: {p.message}") for p in self.schema.validate_link(link, kind_of)]
+        if problems:
+            raise ValidationFailed(problems)
+
+    def save(self, path: Path | None = None) -> Path:
+        """Write the workspace atomically to ``path`` (default: where it was opened)."""
+        target = path or self.path
+        if target is None:
+            raise WorkspaceError("No workspace path to save to")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        payload = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "nodes": [{"id": n, "kind": d["kind"], "props": d["props"]} for n, d in self.graph.nodes(data=True)],
+            "links": [
+                {"source": s, "rel": k, "target": t, "props": d["props"]}
+                for s, t, k, d in self.graph.edges(keys=True, data=True)
+            ],
+        }
+        handle = tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
+        )
+        try:
+            with handle:
+                json.dump(payload, handle, ensure_ascii=False, separators=(",", ":"))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(handle.name, target)
+        except BaseException:
+            Path(handle.name).unlink(missing_ok=True)
+            raise
+        _fsync_dir(target.parent)
+        self.path = target
+        return target
+
+
+class _KindLookup(dict[str, str]):
+    """Kinds of the nodes being added, falling back to nodes already in the store."""
+
+    def __init__(self, store: EmbeddedStore, pending: dict[str, str]):
+        super().__init__(pending)
+        self._store = store
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key in self:
+            return self[key]
+        found = self._store.kind_of(key)
+        return default if found is None else found
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the rename durable; not every platform allows opening a directory."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,1 @@
+"""Importers: readers and the curated starter dataset. Depends on graph only."""

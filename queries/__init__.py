@@ -1,0 +1,1 @@
+"""Named questions over the graph: trace, reach, dossier. Depend on graph only."""
