@@ -14,7 +14,6 @@ from importlib import resources
 from typing import Any
 
 import yaml
-
 from dualtrace.graph.model import Link, Node
 
 DATE_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
@@ -101,7 +100,9 @@ class Schema:
             if found is None:
                 problems.append(Problem(end, f"no entity with id {node_id!r}"))
             elif found not in allowed:
-                problems.append(Problem(end, f"{link.rel} {end} must be {' or '.join(allowed)}, not {found} ({node_id})"))
+                problems.append(
+                    Problem(end, f"{link.rel} {end} must be {' or '.join(allowed)}, not {found} ({node_id})")
+                )
         specs = {**self.provenance, **rel.properties}
         problems.extend(_check_properties(link.props, specs))
         for source_id in link.props.get("sources") or []:
@@ -117,7 +118,7 @@ def _check_properties(props: dict[str, Any], specs: dict[str, PropertySpec]) -> 
             problems.append(Problem(name, f"unknown property; expected one of {sorted(specs)}"))
     for name, spec in specs.items():
         value = props.get(name)
-        if value is None or value == "" or value == []:
+        if value is None or value in ("", []):
             if spec.required:
                 problems.append(Problem(name, "required but missing"))
             continue
@@ -137,13 +138,25 @@ def _type_error(value: Any, spec: PropertySpec) -> str | None:  # noqa: PLR0911 
         bad = [v for v in value if spec.values and v not in spec.values]
         return f"unknown value(s) {bad}; expected {list(spec.values)}" if bad else None
     if kind == "date":
-        return None if isinstance(value, str) and DATE_RE.match(value) else f"expected a date YYYY[-MM[-DD]], got {value!r}"
+        return (
+            None
+            if isinstance(value, str) and DATE_RE.match(value)
+            else f"expected a date YYYY[-MM[-DD]], got {value!r}"
+        )
     if kind == "year":
         return None if isinstance(value, int) and 1900 <= value <= 2100 else f"expected a year 1900-2100, got {value!r}"
     if kind == "number":
-        return None if isinstance(value, (int, float)) and not isinstance(value, bool) else f"expected a number, got {value!r}"
+        return (
+            None
+            if isinstance(value, (int, float)) and not isinstance(value, bool)
+            else f"expected a number, got {value!r}"
+        )
     if kind == "country":
-        return None if isinstance(value, str) and COUNTRY_RE.match(value) else f"expected an ISO 3166 alpha-2 code, got {value!r}"
+        return (
+            None
+            if isinstance(value, str) and COUNTRY_RE.match(value)
+            else f"expected an ISO 3166 alpha-2 code, got {value!r}"
+        )
     if kind == "enum":
         return None if value in spec.values else f"expected one of {list(spec.values)}, got {value!r}"
     if kind == "url":
@@ -168,7 +181,9 @@ def parse_schema(text: str) -> Schema:
     """Build a :class:`Schema` from YAML text."""
     raw = yaml.safe_load(text)
     nodes = {
-        name: NodeKind(name=name, prefix=spec["prefix"], properties=_specs(spec.get("properties")), doc=spec.get("doc", ""))
+        name: NodeKind(
+            name=name, prefix=spec["prefix"], properties=_specs(spec.get("properties")), doc=spec.get("doc", "")
+        )
         for name, spec in raw["nodes"].items()
     }
     relationships = {
@@ -181,7 +196,9 @@ def parse_schema(text: str) -> Schema:
         )
         for name, spec in raw["relationships"].items()
     }
-    return Schema(version=int(raw["version"]), nodes=nodes, relationships=relationships, provenance=_specs(raw["provenance"]))
+    return Schema(
+        version=int(raw["version"]), nodes=nodes, relationships=relationships, provenance=_specs(raw["provenance"])
+    )
 
 
 @lru_cache(maxsize=1)

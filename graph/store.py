@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-
 from dualtrace.graph.errors import RecordProblem, ValidationFailed, WorkspaceError
 from dualtrace.graph.model import Link, Node
 from dualtrace.graph.schema import Schema, load_schema
@@ -65,7 +64,9 @@ class EmbeddedStore:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise WorkspaceError(f"{path} is not a dualtrace workspace (no format marker {FORMAT!r})")
         if data.get("version") != FORMAT_VERSION:
-            raise WorkspaceError(f"{path} has workspace version {data.get('version')!r}; this dualtrace reads {FORMAT_VERSION}")
+            raise WorkspaceError(
+                f"{path} has workspace version {data.get('version')!r}; this dualtrace reads {FORMAT_VERSION}"
+            )
         graph = self.graph
         for item in data["nodes"]:
             graph.add_node(item["id"], kind=item["kind"], props=item["props"])
@@ -119,7 +120,9 @@ class EmbeddedStore:
 
     # -- writing ---------------------------------------------------------------
 
-    def add(self, nodes: Iterable[Node] = (), links: Iterable[Link] = (), *, where: str = "input", validate: bool = True) -> None:
+    def add(
+        self, nodes: Iterable[Node] = (), links: Iterable[Link] = (), *, where: str = "input", validate: bool = True
+    ) -> None:
         """Add or update nodes, then links, as one unit: if any record breaks the
         schema nothing is added and :class:`ValidationFailed` lists every problem."""
         nodes = list(nodes)
@@ -135,11 +138,16 @@ class EmbeddedStore:
     def _validate(self, nodes: list[Node], links: list[Link], where: str) -> None:
         problems: list[RecordProblem] = []
         for index, node in enumerate(nodes, start=1):
-            problems += [RecordProblem(where, index, p.field, f"{node.id}: {p.message}") for p in self.schema.validate_node(node)]
+            problems += [
+                RecordProblem(where, index, p.field, f"{node.id}: {p.message}") for p in self.schema.validate_node(node)
+            ]
         kind_of = _KindLookup(self, {node.id: node.kind for node in nodes})
         for index, link in enumerate(links, start=1):
             label = f"{link.source} -[{link.rel}]-> {link.target}"
-            problems += [RecordProblem(where, index, p.field, f"{label}: {p.message}") for p in self.schema.validate_link(link, kind_of)]
+            problems += [
+                RecordProblem(where, index, p.field, f"{label}: {p.message}")
+                for p in self.schema.validate_link(link, kind_of)
+            ]
         if problems:
             raise ValidationFailed(problems)
 
@@ -158,7 +166,7 @@ class EmbeddedStore:
                 for s, t, k, d in self.graph.edges(keys=True, data=True)
             ],
         }
-        handle = tempfile.NamedTemporaryFile(
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then renamed into place
             "w", encoding="utf-8", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
         )
         try:

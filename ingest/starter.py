@@ -27,8 +27,15 @@ from dualtrace.graph.schema import Schema, load_schema
 from dualtrace.graph.store import EmbeddedStore
 
 STARTER_FILES = (
-    "sources.csv", "countries.csv", "organizations.csv", "buyers.csv",
-    "products.csv", "lists.csv", "regimes.csv", "transfers.csv", "links.csv",
+    "sources.csv",
+    "countries.csv",
+    "organizations.csv",
+    "buyers.csv",
+    "products.csv",
+    "lists.csv",
+    "regimes.csv",
+    "transfers.csv",
+    "links.csv",
 )
 
 
@@ -63,20 +70,22 @@ def _clean(props: dict[str, Any]) -> dict[str, Any]:
 
 
 def _rows(folder: Traversable | Path, name: str) -> Iterator[tuple[int, dict[str, str]]]:
-    with folder.joinpath(name).open("r", encoding="utf-8", newline="") as handle:
+    with folder.joinpath(name).open("r", encoding="utf-8") as handle:
         # Row numbers count the header as row 1, as a spreadsheet shows them.
         for number, row in enumerate(csv.DictReader(handle), start=2):
             yield number, {key: (value or "").strip() for key, value in row.items() if key is not None}
 
 
 def _provenance(row: dict[str, str], status_default: str = "") -> dict[str, Any]:
-    return _clean({
-        "sources": split(row.get("sources")),
-        "status": row.get("status") or status_default,
-        "since": row.get("since"),
-        "until": row.get("until"),
-        "note": row.get("note"),
-    })
+    return _clean(
+        {
+            "sources": split(row.get("sources")),
+            "status": row.get("status") or status_default,
+            "since": row.get("since"),
+            "until": row.get("until"),
+            "note": row.get("note"),
+        }
+    )
 
 
 def _located_in(data: Dataset, node_id: str, row: dict[str, str], where: str, number: int) -> None:
@@ -87,7 +96,9 @@ def _located_in(data: Dataset, node_id: str, row: dict[str, str], where: str, nu
     if not sources:
         data.problems.append(RecordProblem(where, number, "country_sources", "a country needs at least one source"))
         return
-    data.link(Link(node_id, "LOCATED_IN", f"country:{country}", {"sources": sources, "status": "confirmed"}), where, number)
+    data.link(
+        Link(node_id, "LOCATED_IN", f"country:{country}", {"sources": sources, "status": "confirmed"}), where, number
+    )
 
 
 def _int_or_text(value: str) -> Any:
@@ -102,14 +113,25 @@ def _read_sources(folder: Traversable | Path, data: Dataset) -> None:
 
 def _read_countries(folder: Traversable | Path, data: Dataset) -> None:
     for number, row in _rows(folder, "countries.csv"):
-        data.node(Node(f"country:{row['iso2']}", "Country", {"name": row["name"], "iso2": row["iso2"]}), "countries.csv", number)
+        data.node(
+            Node(f"country:{row['iso2']}", "Country", {"name": row["name"], "iso2": row["iso2"]}),
+            "countries.csv",
+            number,
+        )
 
 
 def _read_organizations(folder: Traversable | Path, data: Dataset) -> None:
     where = "organizations.csv"
     for number, row in _rows(folder, where):
-        props = _clean({"name": row["name"], "aliases": split(row.get("aliases")), "country": row.get("country"),
-                        "roles": split(row.get("roles")), "note": row.get("note")})
+        props = _clean(
+            {
+                "name": row["name"],
+                "aliases": split(row.get("aliases")),
+                "country": row.get("country"),
+                "roles": split(row.get("roles")),
+                "note": row.get("note"),
+            }
+        )
         data.node(Node(row["id"], "Organization", props), where, number)
         _located_in(data, row["id"], row, where, number)
 
@@ -117,8 +139,15 @@ def _read_organizations(folder: Traversable | Path, data: Dataset) -> None:
 def _read_buyers(folder: Traversable | Path, data: Dataset) -> None:
     where = "buyers.csv"
     for number, row in _rows(folder, where):
-        props = _clean({"name": row["name"], "country": row.get("country"), "level": row.get("level"),
-                        "aliases": split(row.get("aliases")), "note": row.get("note")})
+        props = _clean(
+            {
+                "name": row["name"],
+                "country": row.get("country"),
+                "level": row.get("level"),
+                "aliases": split(row.get("aliases")),
+                "note": row.get("note"),
+            }
+        )
         data.node(Node(row["id"], "GovernmentBuyer", props), where, number)
         _located_in(data, row["id"], row, where, number)
 
@@ -154,8 +183,14 @@ def _read_transfers(folder: Traversable | Path, data: Dataset) -> None:
     where = "transfers.csv"
     for number, row in _rows(folder, where):
         transfer_id = row["id"]
-        props = _clean({"name": row["name"], "year": _int_or_text(row.get("year", "")),
-                        "value": row.get("value"), "note": row.get("note")})
+        props = _clean(
+            {
+                "name": row["name"],
+                "year": _int_or_text(row.get("year", "")),
+                "value": row.get("value"),
+                "note": row.get("note"),
+            }
+        )
         data.node(Node(transfer_id, "Transfer", props), where, number)
         provenance = _provenance(row)
         hop_provenance = {k: v for k, v in provenance.items() if k != "note"}
@@ -166,7 +201,9 @@ def _read_transfers(folder: Traversable | Path, data: Dataset) -> None:
         for item in split(row.get("items")):
             data.link(Link(item, "ITEM_OF", transfer_id, hop_provenance), where, number)
         if not row.get("suppliers") and not row.get("intermediaries"):
-            data.problems.append(RecordProblem(where, number, "suppliers", "a transfer needs a supplier or an intermediary"))
+            data.problems.append(
+                RecordProblem(where, number, "suppliers", "a transfer needs a supplier or an intermediary")
+            )
         if not row.get("recipient"):
             data.problems.append(RecordProblem(where, number, "recipient", "a transfer needs a recipient"))
         else:
@@ -180,8 +217,15 @@ def _read_links(folder: Traversable | Path, data: Dataset) -> None:
 
 
 READERS: tuple[Callable[[Traversable | Path, Dataset], None], ...] = (
-    _read_sources, _read_countries, _read_organizations, _read_buyers, _read_products,
-    _read_lists, _read_regimes, _read_transfers, _read_links,
+    _read_sources,
+    _read_countries,
+    _read_organizations,
+    _read_buyers,
+    _read_products,
+    _read_lists,
+    _read_regimes,
+    _read_transfers,
+    _read_links,
 )
 
 
@@ -202,14 +246,18 @@ def validate_dataset(data: Dataset, schema: Schema | None = None) -> list[Record
     first_seen: dict[str, str] = {}
     for node, where, row in data.nodes:
         if node.id in kind_of:
-            problems.append(RecordProblem(where, row, "id", f"duplicate id {node.id!r} (first in {first_seen[node.id]})"))
+            problems.append(
+                RecordProblem(where, row, "id", f"duplicate id {node.id!r} (first in {first_seen[node.id]})")
+            )
         kind_of[node.id] = node.kind
         first_seen.setdefault(node.id, f"{where}, row {row}")
         problems += [RecordProblem(where, row, p.field, p.message) for p in schema.validate_node(node)]
     seen_links: dict[tuple[str, str, str], str] = {}
     for link, where, row in data.links:
         if link.key in seen_links:
-            problems.append(RecordProblem(where, row, "rel", f"duplicate link {link.key} (first in {seen_links[link.key]})"))
+            problems.append(
+                RecordProblem(where, row, "rel", f"duplicate link {link.key} (first in {seen_links[link.key]})")
+            )
         seen_links.setdefault(link.key, f"{where}, row {row}")
         problems += [RecordProblem(where, row, p.field, p.message) for p in schema.validate_link(link, kind_of)]
     return problems

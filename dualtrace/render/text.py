@@ -1,0 +1,134 @@
+"""Plain-text and machine-readable layouts of query results.
+
+Tables for people put a numbered citation on every hop, then list the
+citations once at the end, the way a footnoted article does. CSV and JSON keep
+the source ids and the full hop details for piping into other tools.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from typing import Any
+
+import pandas as pd
+
+from dualtrace.graph.store import EmbeddedStore
+from dualtrace.queries.dossier import Dossier, citations
+
+FORMATS = ("table", "csv", "json")
+
+
+class Footnotes:
+    """Numbers sources in order of first use."""
+
+    def __init__(self) -> None:
+        self.order: list[str] = []
+
+    def number(self, source_id: str) -> int:
+        if source_id not in self.order:
+            self.order.append(source_id)
+        return self.order.index(source_id) + 1
+
+    def marks(self, source_ids: list[str]) -> str:
+        return "[" + ",".join(str(self.number(s)) for s in source_ids) + "]"
+
+    def render(self, store: EmbeddedStore) -> str:
+        lines = ["Sources:"]
+        for index, row in enumerate(citations(store, self.order).itertuples(index=False), start=1):
+            parts = [f'"{row.title}"', row.publisher, row.date, row.url]
+            lines.append(f"  [{index}] " + ", ".join(str(p) for p in parts if p))
+        return "\n".join(lines)
+
+
+def _hop_line(store: EmbeddedStore, hops: list[dict[str, Any]], notes: Footnotes) -> str:
+    def name(node_id: str) -> str:
+        node = store.get(node_id)
+        return node.name if node else node_id
+
+    parts = [name(hops[0]["from"])] if hops else []
+    for hop in hops:
+        status = "" if hop["status"] == "confirmed" else f" {hop['status']}"
+        parts.append(f"--{hop['rel']}{status} {notes.marks(hop['sources'])}--> {name(hop['to'])}")
+    return " ".join(parts)
+
+
+def paths_table(store: EmbeddedStore, frame: pd.DataFrame, heading: str, end_column: str = "end_user_name") -> str:
+    """A numbered list of paths, each hop with its citation marks, then the sources."""
+    if frame.empty:
+        return f"{heading}\n(no paths found)"
+    notes = Footnotes()
+    lines = [heading, ""]
+    for index, row in enumerate(frame.to_dict(orient="records"), start=1):
+        country = f" ({row['country']})" if row.get("country") else ""
+        lines.append(f"{index}. {row[end_column]}{country} — status: {row['status']}")
+        hop_line = _hop_line(store, row["hop_details"], notes)
+        lines.append(textwrap.fill(hop_line, width=110, initial_indent="   ", subsequent_indent="     "))
+    lines += ["", notes.render(store)]
+    return "\n".join(lines)
+
+
+def frame_output(frame: pd.DataFrame, fmt: str) -> str:
+    """CSV or JSON of a result frame; list cells become ``;``-joined text in CSV."""
+    if fmt == "json":
+        return json.dumps(frame.to_dict(orient="records"), ensure_ascii=False, indent=2, default=str)
+    flat = frame.copy()
+    for column in flat.columns:
+        if flat[column].map(lambda v: isinstance(v, list)).any():
+            flat[column] = flat[column].map(
+                lambda v: (
+                    json.dumps(v, ensure_ascii=False)
+                    if v and isinstance(v[0], dict)
+                    else "; ".join(map(str, v))
+                    if isinstance(v, list)
+                    else v
+                )
+            )
+    return str(flat.to_csv(index=False))
+
+
+def _year(year: Any) -> str:
+    return f", {year}" if pd.notna(year) and year else ""
+
+
+def _dates(since: str, until: str) -> str:
+    return f"since {since or '?'}" + (f" until {until}" if until else "")
+
+
+def dossier_table(store: EmbeddedStore, d: Dossier) -> str:
+    """The dossier as sections of text with citation marks."""
+    notes = Footnotes()
+    s = d.summary
+    lines = [f"{d.name}  ({d.vendor})"]
+    if s["aliases"]:
+        lines.append("Also known as: " + "; ".join(s["aliases"]))
+    lines.append(f"Country: {s['country'] or 'unknown'}   Roles: {', '.join(s['roles']) or 'unknown'}")
+    sections = [
+        ("Products", d.products, lambda r: f"{r.name} [{r.category}] {r.status} {notes.marks(r.sources)}"),
+        (
+            "Transfers",
+            d.transfers,
+            lambda r: (
+                f"{r.name} -> {r.recipient_name} ({r.country}){_year(r.year)} — {r.status} {notes.marks(r.sources)}"
+            ),
+        ),
+        (
+            "Listings",
+            d.listings,
+            lambda r: f"{r.list}: {_dates(r.since, r.until)} — {r.status} {notes.marks(r.sources)}",
+        ),
+        ("Corporate", d.corporate, lambda r: f"{r.relation}: {r.name} — {r.status} {notes.marks(r.sources)}"),
+    ]
+    for title, table, fmt in sections:
+        lines += ["", f"{title} ({len(table)}):"]
+        lines += [f"  - {fmt(row)}" for row in table.itertuples(index=False)] or ["  (none recorded)"]
+    if d.countries:
+        lines += ["", "Countries reached: " + ", ".join(d.countries)]
+    lines += ["", notes.render(store)]
+    return "\n".join(lines)
+
+
+def dossier_json(d: Dossier) -> str:
+    tables = ("products", "transfers", "listings", "corporate", "sources")
+    payload = {"vendor": d.vendor, "summary": d.summary, **{t: getattr(d, t).to_dict(orient="records") for t in tables}}
+    return json.dumps(payload, ensure_ascii=False, indent=2, default=str)

@@ -1,0 +1,94 @@
+"""Turn what a user types (an id, a name, an alias, a category) into graph ids.
+
+A misspelt name is the commonest user error, so a miss never fails blank: it
+raises :class:`NotFound` carrying the closest names.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from dualtrace.graph.errors import NotFound
+from dualtrace.graph.store import EmbeddedStore
+
+LEGAL_SUFFIXES = re.compile(
+    r"\b(co|company|corp|corporation|ltd|limited|inc|llc|plc|gmbh|s\.?a|ag|ad|zrt|group|holdings?|technology|technologies)\b\.?"
+)
+
+
+def normalize(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive form of a name.
+
+    >>> normalize("Hangzhou Hikvision Digital Technology Co., Ltd.")
+    'hangzhou hikvision digital'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    ascii_text = re.sub(r"[^\w\s.]", " ", ascii_text)
+    ascii_text = LEGAL_SUFFIXES.sub(" ", ascii_text)
+    return " ".join(re.sub(r"[^\w\s]", " ", ascii_text).split())
+
+
+class NameIndex:
+    """Names and aliases of the nodes of some kinds, for lookup and suggestions."""
+
+    def __init__(self, store: EmbeddedStore, kinds: Iterable[str]):
+        self.store = store
+        self.kinds = tuple(kinds)
+        self.by_key: dict[str, set[str]] = {}
+        self.labels: dict[str, str] = {}
+        for kind in self.kinds:
+            for node in store.nodes(kind):
+                self.labels[node.id] = node.name
+                for label in [node.name, *(node.props.get("aliases") or []), node.id.split(":", 1)[1]]:
+                    for key in {label.lower(), normalize(label)}:
+                        if key:
+                            self.by_key.setdefault(key, set()).add(node.id)
+
+    def find(self, text: str) -> list[str]:
+        """Ids matching ``text`` exactly (by id, name, alias, or their normalized forms)."""
+        if self.store.kind_of(text) in self.kinds:
+            return [text]
+        ids = self.by_key.get(text.strip().lower()) or self.by_key.get(normalize(text)) or set()
+        return sorted(ids)
+
+    def suggest(self, text: str, limit: int = 5) -> list[tuple[str, str]]:
+        """The closest (id, name) pairs to ``text``, best first."""
+        wanted = normalize(text) or text.lower()
+        scored: dict[str, float] = {}
+        for key, ids in self.by_key.items():
+            score = difflib.SequenceMatcher(None, wanted, key).ratio()
+            if wanted and (wanted in key or key in wanted):
+                score = max(score, 0.8)
+            for node_id in ids:
+                scored[node_id] = max(scored.get(node_id, 0.0), score)
+        best = sorted((s, i) for i, s in scored.items() if s >= 0.5)
+        best.sort(key=lambda pair: -pair[0])
+        return [(node_id, self.labels[node_id]) for _, node_id in best[:limit]]
+
+    def resolve(self, text: str, what: str) -> str:
+        """Exactly one id for ``text``, or :class:`NotFound` with suggestions
+        (also when the name is ambiguous, listing the candidates)."""
+        ids = self.find(text)
+        if len(ids) == 1:
+            return ids[0]
+        if len(ids) > 1:
+            raise NotFound(f"single {what} (the name is ambiguous)", text, [(i, self.labels[i]) for i in ids])
+        raise NotFound(what, text, self.suggest(text))
+
+
+def resolve(store: EmbeddedStore, text: str, kinds: Iterable[str], what: str) -> str:
+    """Shortcut for ``NameIndex(store, kinds).resolve(text, what)``."""
+    return NameIndex(store, kinds).resolve(text, what)
+
+
+def resolve_category(store: EmbeddedStore, text: str) -> str:
+    """A product category from the schema's controlled list, forgiving case, spaces and hyphens."""
+    categories = store.schema.enum_values("Product", "category")
+    wanted = re.sub(r"[\s-]+", "_", text.strip().lower())
+    if wanted in categories:
+        return wanted
+    close = difflib.get_close_matches(wanted, categories, n=5, cutoff=0.5)
+    raise NotFound("product category", text, [(c, c.replace("_", " ")) for c in close])
