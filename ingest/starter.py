@@ -193,13 +193,12 @@ def _read_transfers(folder: Traversable | Path, data: Dataset) -> None:
         )
         data.node(Node(transfer_id, "Transfer", props), where, number)
         provenance = _provenance(row)
-        hop_provenance = {k: v for k, v in provenance.items() if k != "note"}
         for supplier in split(row.get("suppliers")):
             data.link(Link(supplier, "SUPPLIER_OF", transfer_id, provenance), where, number)
         for broker in split(row.get("intermediaries")):
-            data.link(Link(broker, "INTERMEDIARY_OF", transfer_id, hop_provenance), where, number)
+            data.link(Link(broker, "INTERMEDIARY_OF", transfer_id, provenance), where, number)
         for item in split(row.get("items")):
-            data.link(Link(item, "ITEM_OF", transfer_id, hop_provenance), where, number)
+            data.link(Link(item, "ITEM_OF", transfer_id, provenance), where, number)
         if not row.get("suppliers") and not row.get("intermediaries"):
             data.problems.append(
                 RecordProblem(where, number, "suppliers", "a transfer needs a supplier or an intermediary")

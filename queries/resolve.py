@@ -15,7 +15,7 @@ from dualtrace.graph.errors import NotFound
 from dualtrace.graph.store import EmbeddedStore
 
 LEGAL_SUFFIXES = re.compile(
-    r"\b(co|company|corp|corporation|ltd|limited|inc|llc|plc|gmbh|s\.?a|ag|ad|zrt|group|holdings?|technology|technologies)\b\.?"
+    r"\b(co|company|corp|corporation|ltd|limited|inc|llc|plc|gmbh|s\.?a|ag|ad|zrt)\b\.?"
 )
 
 
@@ -23,7 +23,7 @@ def normalize(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form of a name.
 
     >>> normalize("Hangzhou Hikvision Digital Technology Co., Ltd.")
-    'hangzhou hikvision digital'
+    'hangzhou hikvision digital technology'
     """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     ascii_text = re.sub(r"[^\w\s.]", " ", ascii_text)

@@ -1,0 +1,24 @@
+"""Shared fixtures: the starter dataset loaded once, and isolated workspaces."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dualtrace.demo_data import starter_store
+from dualtrace.graph.store import EmbeddedStore
+
+
+@pytest.fixture(scope="session")
+def starter() -> EmbeddedStore:
+    """The shipped starter dataset (shared; tests must not modify it)."""
+    return starter_store()
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A workspace path of the test's own, also set in $DUALTRACE_WORKSPACE."""
+    path = tmp_path / "workspace.json"
+    monkeypatch.setenv("DUALTRACE_WORKSPACE", str(path))
+    return path

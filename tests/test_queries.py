@@ -1,0 +1,86 @@
+"""trace, reach and dossier on the starter dataset, against hand-checked answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from dualtrace.graph.errors import NotFound
+from dualtrace.queries.dossier import dossier
+from dualtrace.queries.trace import reach, trace
+
+
+def test_hikvision_trace_reaches_xinjiang_public_security(starter):
+    result = trace(starter, "hikvision")
+    assert "buyer:xuar-psb" in set(result["end_user"])
+    row = result[result["end_user"] == "buyer:xuar-psb"].iloc[0]
+    assert row["path"].startswith("Hangzhou Hikvision Digital Technology Co., Ltd. → ")
+    assert "source:ipvm-hikvision-xinjiang-2018" in row["sources"]
+    assert set(result["country"]) == {"CN"}
+
+
+def test_every_hop_of_every_path_carries_sources(starter):
+    result = trace(starter, category="facial_recognition")
+    for hops in result["hop_details"]:
+        assert hops and all(hop["sources"] for hop in hops)
+
+
+def test_facial_recognition_reaches_buyers_in_at_least_five_countries(starter):
+    result = trace(starter, category="facial recognition")
+    assert {"CN", "ZW", "MY", "KE", "RS", "PK"} <= set(result["country"])
+    zimbabwe = result[result["country"] == "ZW"].iloc[0]
+    assert zimbabwe["hop_details"][0]["from"] == "org:cloudwalk"  # the maker leads the path
+
+
+def test_zimbabwe_reach_returns_cloudwalk(starter):
+    result = reach(starter, "ZW")
+    assert {"org:cloudwalk", "product:cloudwalk-fr"} <= set(result["entity"])
+    assert set(reach(starter, "Zimbabwe")["entity"]) == set(result["entity"])
+
+
+def test_reach_follows_components_upstream(starter):
+    result = reach(starter, "Urumqi Cloud Computing Center")
+    assert {"org:sugon", "org:intel", "org:nvidia"} <= set(result["entity"])
+    intel = result[result["entity"] == "org:intel"].iloc[0]
+    assert [h["rel"] for h in intel["hop_details"]] == ["MAKES", "COMPONENT_OF", "ITEM_OF", "DELIVERED_TO"]
+
+
+def test_reach_includes_subordinate_units(starter):
+    result = reach(starter, "buyer:xuar-psb")
+    assert {"org:hikvision", "org:thermo-fisher", "org:promega"} <= set(result["entity"])
+
+
+def test_components_flow_downstream_to_end_users(starter):
+    result = trace(starter, "nvidia")
+    assert {"buyer:urumqi-ccc", "buyer:chengmai-county"} <= set(result["end_user"])
+
+
+def test_denied_links_are_left_out_unless_asked_for(starter):
+    default = trace(starter, "huawei")
+    assert "buyer:xinjiang-government" not in set(default["end_user"])
+    with_denied = trace(starter, "huawei", statuses=("reported", "confirmed", "denied"))
+    row = with_denied[with_denied["end_user"] == "buyer:xinjiang-government"].iloc[0]
+    assert row["status"] == "denied"
+
+
+def test_subsidiaries_are_traced_from_their_parent(starter):
+    assert "buyer:xuar-psb" in set(trace(starter, "CETC")["end_user"])
+
+
+def test_misspelt_name_offers_the_closest_matches(starter):
+    with pytest.raises(NotFound) as info:
+        trace(starter, "hikvison")
+    assert info.value.suggestions[0][0] == "org:hikvision"
+    with pytest.raises(NotFound, match="facial_recognition"):
+        trace(starter, category="facial recogniton")
+
+
+def test_dossier_lists_products_buyers_listings_and_sources(starter):
+    d = dossier(starter, "Dahua Technology")
+    assert d.vendor == "org:dahua"
+    assert set(d.listings["list_id"]) == {"list:us-entity-list", "list:us-fcc-covered", "list:us-ndaa-889", "list:us-dod-1260h"}
+    assert d.listings.set_index("list_id").loc["list:us-entity-list", "since"] == "2019-10-09"
+    assert list(d.products["product"]) == ["product:dahua-cameras"]
+    assert d.countries == ["CN"]
+    assert "org:chengdu-dahua-wisdom" in set(d.corporate["entity"])
+    cited = {s for table in (d.products, d.transfers, d.listings, d.corporate) for row in table["sources"] for s in row}
+    assert cited <= set(d.sources["source"]) and all(d.sources["title"])
