@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+
 from dualtrace.graph.errors import RecordProblem, ValidationFailed, WorkspaceError
 from dualtrace.graph.model import Link, Node
 from dualtrace.graph.schema import Schema, load_schema

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
+
 from dualtrace.graph.model import Link
 from dualtrace.graph.store import EmbeddedStore
 from dualtrace.queries.resolve import NameIndex

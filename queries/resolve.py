@@ -14,9 +14,7 @@ from collections.abc import Iterable
 from dualtrace.graph.errors import NotFound
 from dualtrace.graph.store import EmbeddedStore
 
-LEGAL_SUFFIXES = re.compile(
-    r"\b(co|company|corp|corporation|ltd|limited|inc|llc|plc|gmbh|s\.?a|ag|ad|zrt)\b\.?"
-)
+LEGAL_SUFFIXES = re.compile(r"\b(co|company|corp|corporation|ltd|limited|inc|llc|plc|gmbh|s\.?a|ag|ad|zrt)\b\.?")
 
 
 def normalize(text: str) -> str:

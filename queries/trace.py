@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+
 from dualtrace.graph.store import EmbeddedStore
 from dualtrace.queries.resolve import NameIndex, resolve_category
 

@@ -101,6 +101,8 @@ def test_every_command_has_help_and_is_documented_in_readme():
 
 
 def test_console_script_runs_as_a_real_process(workspace):
-    result = subprocess.run([sys.executable, "-m", "dualtrace.cli", "load"], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "dualtrace.cli", "load"], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert "Loaded 328 nodes" in result.stdout

@@ -12,7 +12,13 @@ from dualtrace.graph.store import EmbeddedStore
 from dualtrace.ingest.starter import STARTER_FILES, load_starter, read_dataset, starter_dir, validate_dataset
 from dualtrace.queries.resolve import normalize
 
-SEED_FILES = ["000_46037be2113c5a30", "001_53d5f0a301b24406", "002_cc65841cfeb95355", "003_1037d84060018ef8", "004_b2351e5d4a52720b"]
+SEED_FILES = [
+    "000_46037be2113c5a30",
+    "001_53d5f0a301b24406",
+    "002_cc65841cfeb95355",
+    "003_1037d84060018ef8",
+    "004_b2351e5d4a52720b",
+]
 
 
 def test_dataset_is_valid_and_large_enough(starter):

@@ -77,7 +77,12 @@ def test_misspelt_name_offers_the_closest_matches(starter):
 def test_dossier_lists_products_buyers_listings_and_sources(starter):
     d = dossier(starter, "Dahua Technology")
     assert d.vendor == "org:dahua"
-    assert set(d.listings["list_id"]) == {"list:us-entity-list", "list:us-fcc-covered", "list:us-ndaa-889", "list:us-dod-1260h"}
+    assert set(d.listings["list_id"]) == {
+        "list:us-entity-list",
+        "list:us-fcc-covered",
+        "list:us-ndaa-889",
+        "list:us-dod-1260h",
+    }
     assert d.listings.set_index("list_id").loc["list:us-entity-list", "since"] == "2019-10-09"
     assert list(d.products["product"]) == ["product:dahua-cameras"]
     assert d.countries == ["CN"]

@@ -14,7 +14,16 @@ def fields(problems):
 
 
 def test_schema_declares_every_kind_from_the_design():
-    assert set(SCHEMA.nodes) >= {"Organization", "Product", "GovernmentBuyer", "Country", "List", "Regime", "Source", "Transfer"}
+    assert set(SCHEMA.nodes) >= {
+        "Organization",
+        "Product",
+        "GovernmentBuyer",
+        "Country",
+        "List",
+        "Regime",
+        "Source",
+        "Transfer",
+    }
     assert set(SCHEMA.provenance) == {"sources", "status", "since", "until", "note"}
     assert SCHEMA.provenance["sources"].required and SCHEMA.provenance["status"].required
 
@@ -39,7 +48,12 @@ def test_enum_and_date_checks():
     source = Node("source:s", "Source", {"title": "T", "publisher": "P", "kind": "news", "date": "2019-13-01"})
     assert fields(SCHEMA.validate_node(source)) == {"date"}
     for good in ("2019", "2019-10", "2019-10-09"):
-        assert SCHEMA.validate_node(Node("source:s", "Source", {"title": "T", "publisher": "P", "kind": "news", "date": good})) == []
+        assert (
+            SCHEMA.validate_node(
+                Node("source:s", "Source", {"title": "T", "publisher": "P", "kind": "news", "date": good})
+            )
+            == []
+        )
 
 
 def test_link_without_source_is_refused():

@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -45,7 +44,9 @@ def test_add_is_all_or_nothing(tmp_path):
 
 def test_unsourced_link_is_refused_at_import(tmp_path):
     store = EmbeddedStore(tmp_path / "ws.json")
-    store.add([Node("org:a", "Organization", {"name": "A"}), Node("country:CN", "Country", {"name": "China", "iso2": "CN"})])
+    store.add(
+        [Node("org:a", "Organization", {"name": "A"}), Node("country:CN", "Country", {"name": "China", "iso2": "CN"})]
+    )
     with pytest.raises(ValidationFailed, match="sources"):
         store.add(links=[Link("org:a", "LOCATED_IN", "country:CN", {"status": "confirmed"})])
     assert store.graph.number_of_edges() == 0
@@ -55,7 +56,16 @@ def test_same_link_twice_updates_instead_of_duplicating(starter, tmp_path):
     store = EmbeddedStore(tmp_path / "ws.json")
     store.add(starter.nodes(), starter.links(), validate=False)
     before = store.graph.number_of_edges()
-    store.add(links=[Link("org:hikvision", "LOCATED_IN", "country:CN", {"status": "confirmed", "sources": ["source:data-dod-1260h"]})])
+    store.add(
+        links=[
+            Link(
+                "org:hikvision",
+                "LOCATED_IN",
+                "country:CN",
+                {"status": "confirmed", "sources": ["source:data-dod-1260h"]},
+            )
+        ]
+    )
     assert store.graph.number_of_edges() == before
 
 
