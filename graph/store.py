@@ -86,6 +86,11 @@ class EmbeddedStore:
             return None
         return Node(node_id, data["kind"], data["props"])
 
+    def name_of(self, node_id: str) -> str:
+        """A node's human label (see :attr:`Node.name`), or the id itself if it is absent."""
+        node = self.get(node_id)
+        return node.name if node else node_id
+
     def kind_of(self, node_id: str) -> str | None:
         data = self.graph.nodes.get(node_id)
         return None if data is None else str(data["kind"])

@@ -32,11 +32,6 @@ def citations(store: EmbeddedStore, source_ids: Iterable[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=CITATION_COLUMNS)
 
 
-def _name(store: EmbeddedStore, node_id: str) -> str:
-    node = store.get(node_id)
-    return node.name if node else node_id
-
-
 def _category(store: EmbeddedStore, node_id: str) -> str:
     node = store.get(node_id)
     return str(node.props.get("category", "")) if node else ""
@@ -86,7 +81,7 @@ def dossier(store: EmbeddedStore, vendor: str) -> Dossier:
     products = [
         {
             "product": link.target,
-            "name": _name(store, link.target),
+            "name": store.name_of(link.target),
             "category": _category(store, link.target),
             **_provenance(link),
         }
@@ -98,10 +93,10 @@ def dossier(store: EmbeddedStore, vendor: str) -> Dossier:
             continue
         transfer = store.get(link.target)
         assert transfer is not None
+        items = [store.name_of(i.source) for i in store.in_links(link.target, "ITEM_OF")]
         for delivery in store.out_links(link.target, "DELIVERED_TO"):
             recipient = store.get(delivery.target)
             assert recipient is not None
-            items = [_name(store, i.source) for i in store.in_links(link.target, "ITEM_OF")]
             transfers.append(
                 {
                     "transfer": link.target,
@@ -120,14 +115,14 @@ def dossier(store: EmbeddedStore, vendor: str) -> Dossier:
                 }
             )
     listings = [
-        {"list": _name(store, link.target), "list_id": link.target, **_provenance(link)}
+        {"list": store.name_of(link.target), "list_id": link.target, **_provenance(link)}
         for link in store.out_links(vendor_id, "LISTED_ON")
     ]
     corporate = [
         {
             "relation": "parent" if link.rel == "SUBSIDIARY_OF" else "partner",
             "entity": link.target,
-            "name": _name(store, link.target),
+            "name": store.name_of(link.target),
             **_provenance(link),
         }
         for link in store.out_links(vendor_id)
@@ -136,7 +131,7 @@ def dossier(store: EmbeddedStore, vendor: str) -> Dossier:
         {
             "relation": "subsidiary" if link.rel == "SUBSIDIARY_OF" else "partner",
             "entity": link.source,
-            "name": _name(store, link.source),
+            "name": store.name_of(link.source),
             **_provenance(link),
         }
         for link in store.in_links(vendor_id)

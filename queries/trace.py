@@ -146,7 +146,7 @@ def _walk(
     while queue:
         node = queue.popleft()
         kind = store.kind_of(node)
-        if kind is None or (kind in stop_kinds and node not in starts) or depth[node] >= max_hops:
+        if kind is None or (kind in stop_kinds and depth[node] > 0) or depth[node] >= max_hops:
             continue
         for other, hop in _neighbours(store, node, moves.get(kind, ()), statuses):
             if other not in parent:
@@ -166,14 +166,9 @@ def _chain(parent: dict[str, tuple[str | None, Hop | None]], node: str) -> list[
         node = previous
 
 
-def _name(store: EmbeddedStore, node_id: str) -> str:
-    node = store.get(node_id)
-    return node.name if node else node_id
-
-
 def _describe(store: EmbeddedStore, hops: list[Hop]) -> dict[str, Any]:
     """Path text, weakest status and the de-duplicated sources of a chain of hops."""
-    names = [_name(store, hops[0].source)] + [_name(store, h.target) for h in hops] if hops else []
+    names = [store.name_of(hops[0].source)] + [store.name_of(h.target) for h in hops] if hops else []
     sources: list[str] = []
     for hop in hops:
         sources.extend(s for s in hop.sources if s not in sources)
@@ -191,9 +186,11 @@ def _transfer_facts(store: EmbeddedStore, transfer: str) -> dict[str, Any]:
     node = store.get(transfer)
     props = node.props if node else {}
     suppliers = [
-        _name(store, link.source) for link in store.in_links(transfer) if link.rel in ("SUPPLIER_OF", "INTERMEDIARY_OF")
+        store.name_of(link.source)
+        for link in store.in_links(transfer)
+        if link.rel in ("SUPPLIER_OF", "INTERMEDIARY_OF")
     ]
-    items = [_name(store, link.source) for link in store.in_links(transfer, "ITEM_OF")]
+    items = [store.name_of(link.source) for link in store.in_links(transfer, "ITEM_OF")]
     return {
         "transfer": transfer,
         "transfer_name": props.get("name", transfer),
@@ -241,7 +238,7 @@ def trace_from(
             rows.append(
                 {
                     "origin": origin,
-                    "origin_name": _name(store, origin),
+                    "origin_name": store.name_of(origin),
                     **_end_user_facts(store, buyer),
                     **_transfer_facts(store, node),
                     **_describe(store, hops),
@@ -285,18 +282,16 @@ def reach(
     store: EmbeddedStore, target: str, *, statuses: Iterable[str] = DEFAULT_STATUSES, max_hops: int = 12
 ) -> pd.DataFrame:
     """Every vendor, product and component upstream of an end user, or of all end users
-    in a country (ISO code, name or id). One row per (entity, end user, transfer).
+    in a country (ISO code, name or id). One row per upstream entity, with the shortest
+    cited path from it to an end user (the dossier lists every transfer).
 
     >>> from dualtrace.demo_data import starter_store
     >>> "CloudWalk Technology Co., Ltd." in set(reach(starter_store(), "ZW")["entity_name"])
     True
     """
-    index = NameIndex(store, ("GovernmentBuyer", "Country"))
-    found = (
-        f"country:{target.upper()}"
-        if store.kind_of(f"country:{target.upper()}") == "Country"
-        else index.resolve(target, "end user or country")
-    )
+    found = f"country:{target.upper()}"
+    if store.kind_of(found) != "Country":
+        found = NameIndex(store, ("GovernmentBuyer", "Country")).resolve(target, "end user or country")
     if store.kind_of(found) == "Country":
         buyers = sorted(
             link.source
@@ -324,7 +319,7 @@ def reach(
         rows.append(
             {
                 "entity": node,
-                "entity_name": _name(store, node),
+                "entity_name": store.name_of(node),
                 "entity_kind": kind,
                 **_end_user_facts(store, end_user),
                 **{k: facts[k] for k in ("transfer", "transfer_name", "year")},

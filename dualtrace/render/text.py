@@ -42,14 +42,10 @@ class Footnotes:
 
 
 def _hop_line(store: EmbeddedStore, hops: list[dict[str, Any]], notes: Footnotes) -> str:
-    def name(node_id: str) -> str:
-        node = store.get(node_id)
-        return node.name if node else node_id
-
-    parts = [name(hops[0]["from"])] if hops else []
+    parts = [store.name_of(hops[0]["from"])] if hops else []
     for hop in hops:
         status = "" if hop["status"] == "confirmed" else f" {hop['status']}"
-        parts.append(f"--{hop['rel']}{status} {notes.marks(hop['sources'])}--> {name(hop['to'])}")
+        parts.append(f"--{hop['rel']}{status} {notes.marks(hop['sources'])}--> {store.name_of(hop['to'])}")
     return " ".join(parts)
 
 
