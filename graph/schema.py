@@ -66,6 +66,15 @@ class Schema:
     nodes: dict[str, NodeKind]
     relationships: dict[str, RelationshipKind]
     provenance: dict[str, PropertySpec]
+    node_common: dict[str, PropertySpec] = field(default_factory=dict)
+
+    def node_properties(self, kind: str) -> dict[str, PropertySpec]:
+        """The properties a node of ``kind`` may carry: its own plus the common ones."""
+        return {**self.node_common, **self.nodes[kind].properties}
+
+    def link_properties(self, rel: str) -> dict[str, PropertySpec]:
+        """The properties a link of ``rel`` may carry: provenance plus its own."""
+        return {**self.provenance, **self.relationships[rel].properties}
 
     def kind_for_prefix(self, prefix: str) -> NodeKind | None:
         for kind in self.nodes.values():
@@ -87,8 +96,12 @@ class Schema:
             problems.append(Problem("id", f"{node.id!r} is not of the form prefix:slug (e.g. org:hikvision)"))
         elif match.group(1) != kind.prefix:
             problems.append(Problem("id", f"{node.id!r} should start with {kind.prefix!r}: for a {node.kind}"))
-        problems.extend(_check_properties(node.props, kind.properties))
+        problems.extend(_check_properties(node.props, self.node_properties(node.kind)))
         return problems
+
+    def validate_node_props(self, kind: str, props: dict[str, Any]) -> list[Problem]:
+        """Problems with the properties alone (importers choose the id afterwards)."""
+        return _check_properties(props, self.node_properties(kind))
 
     def validate_link(self, link: Link, kind_of: dict[str, str]) -> list[Problem]:
         """Every problem with ``link``, given ``kind_of`` (node id -> kind) for the ends."""
@@ -104,8 +117,7 @@ class Schema:
                 problems.append(
                     Problem(end, f"{link.rel} {end} must be {' or '.join(allowed)}, not {found} ({node_id})")
                 )
-        specs = {**self.provenance, **rel.properties}
-        problems.extend(_check_properties(link.props, specs))
+        problems.extend(_check_properties(link.props, self.link_properties(link.rel)))
         for source_id in link.props.get("sources") or []:
             if kind_of.get(source_id) != "Source":
                 problems.append(Problem("sources", f"{source_id!r} is not the id of a Source"))
@@ -198,7 +210,8 @@ def parse_schema(text: str) -> Schema:
         for name, spec in raw["relationships"].items()
     }
     return Schema(
-        version=int(raw["version"]), nodes=nodes, relationships=relationships, provenance=_specs(raw["provenance"])
+        version=int(raw["version"]), nodes=nodes, relationships=relationships, provenance=_specs(raw["provenance"]),
+        node_common=_specs(raw.get("node_common")),
     )
 
 

@@ -45,6 +45,8 @@ class EmbeddedStore:
         self.path = path
         self.schema = schema or load_schema()
         self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        # Bookkeeping that is not part of the graph: the import log, merge log, ...
+        self.meta: dict[str, Any] = {}
 
     # -- reading ---------------------------------------------------------------
 
@@ -73,6 +75,7 @@ class EmbeddedStore:
             graph.add_node(item["id"], kind=item["kind"], props=item["props"])
         for item in data["links"]:
             graph.add_edge(item["source"], item["target"], key=item["rel"], props=item["props"])
+        self.meta = data.get("meta") or {}
 
     def __len__(self) -> int:
         return int(self.graph.number_of_nodes())
@@ -141,6 +144,13 @@ class EmbeddedStore:
         for link in links:
             graph.add_edge(link.source, link.target, key=link.rel, props=dict(link.props))
 
+    def remove(self, node_id: str) -> None:
+        """Remove a node and every link touching it (used when merging duplicates)."""
+        self.graph.remove_node(node_id)
+
+    def remove_link(self, link: Link) -> None:
+        self.graph.remove_edge(link.source, link.target, key=link.rel)
+
     def _validate(self, nodes: list[Node], links: list[Link], where: str) -> None:
         problems: list[RecordProblem] = []
         for index, node in enumerate(nodes, start=1):
@@ -171,6 +181,7 @@ class EmbeddedStore:
                 {"source": s, "rel": k, "target": t, "props": d["props"]}
                 for s, t, k, d in self.graph.edges(keys=True, data=True)
             ],
+            "meta": self.meta,
         }
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then renamed into place
             "w", encoding="utf-8", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False

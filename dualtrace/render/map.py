@@ -31,6 +31,7 @@ KIND_STYLE: dict[str, dict[str, str]] = {
     "Product": {"color": "#2ca02c", "shape": "square", "label": "Product or technology"},
     "Transfer": {"color": "#9467bd", "shape": "diamond", "label": "Transfer (a reported deal)"},
     "GovernmentBuyer": {"color": "#d62728", "shape": "triangle", "label": "Government end user"},
+    "Person": {"color": "#e377c2", "shape": "star", "label": "Person (owner, director, official)"},
     "Country": {"color": "#7f7f7f", "shape": "ellipse", "label": "Country"},
     "List": {"color": "#ff7f0e", "shape": "box", "label": "Sanctions or control list"},
     "Regime": {"color": "#8c564b", "shape": "box", "label": "Export-control regime"},

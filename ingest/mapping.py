@@ -1,0 +1,683 @@
+"""The mapping language: a YAML file that says how the rows of a table become
+entities and links. README, "Importing your own data", documents it with a
+worked example; the built-in formats in ``ingest/formats/`` are mappings too.
+
+A mapping is checked against the schema once (:func:`check_mapping`, also
+``dualtrace mapping check``) and then applied to every record
+(:meth:`Mapping.apply`), which returns a :class:`~dualtrace.ingest.staging.Unit`
+or the reasons the record was rejected.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dualtrace.graph.errors import DualtraceError
+from dualtrace.graph.model import slugify
+from dualtrace.graph.schema import PropertySpec, Schema, load_schema
+from dualtrace.ingest.normalize import country_name
+from dualtrace.ingest.readers import ReadOptions, Record
+from dualtrace.ingest.staging import Entity, Rejected, Relation, Unit
+from dualtrace.ingest.values import DateValue, ValueProblem, parse_country, parse_date, parse_integer, parse_year
+
+MAX_CELL = 10_000
+TEMPLATE_RE = re.compile(r"\{([^{}]+)\}")
+SOURCE_KEYS = ("column", "columns", "constant", "template", "value")
+MODIFIER_KEYS = ("split", "pattern", "map", "unmapped", "type", "formats", "first", "default", "required", "max_length")
+TYPES = ("text", "list", "date", "year", "integer", "country")
+SKIP_KEYS = ("column", "in", "empty", "matches")
+TOP_KEYS = ("mapping", "name", "description", "dataset", "read", "record_id", "skip", "entities", "links", "provenance",
+            "citation")  # fmt: skip
+DATASET_KEYS = ("id", "title", "publisher", "kind", "url", "date", "note")
+READ_KEYS = ("format", "encoding", "sheet", "header", "records", "null_values", "delimiter")
+ENTITY_KEYS = ("kind", "properties", "optional", "each", "id")
+LINK_KEYS = ("from", "rel", "to", "properties", "status", "note")
+PROVENANCE_KEYS = ("status", "since", "until", "note")
+CITATION_KEYS = ("title", "publisher", "url", "date", "kind", "note")
+RESOLVED_KINDS = ("Organization", "GovernmentBuyer", "Person", "Product", "List", "Regime")
+
+
+class MappingError(DualtraceError):
+    """The mapping file itself is wrong; ``problems`` names each place."""
+
+    def __init__(self, where: str, problems: list[str]):
+        self.problems = problems
+        super().__init__(f"{where}: {len(problems)} problem(s) in the mapping:\n  " + "\n  ".join(problems))
+
+
+@dataclass
+class Field:
+    """How one value is taken from a record (see README for every key)."""
+
+    spec: dict[str, Any]
+    prop: PropertySpec | None = None
+    where: str = ""
+
+    def columns(self) -> list[str]:
+        if "column" in self.spec:
+            return [self.spec["column"]]
+        if "columns" in self.spec:
+            return list(self.spec["columns"])
+        if "template" in self.spec:
+            return [n for n in TEMPLATE_RE.findall(self.spec["template"]) if n != "each"]
+        return []
+
+    def raw(self, values: dict[str, Any], each: Any) -> Any:
+        spec = self.spec
+        if "constant" in spec:
+            return spec["constant"]
+        if "value" in spec:
+            return each
+        if "column" in spec:
+            return values.get(spec["column"])
+        if "columns" in spec:
+            for column in spec["columns"]:
+                if values.get(column) not in (None, "", []):
+                    return values[column]
+            return None
+        template: str = spec["template"]
+        missing = False
+
+        def fill(match: re.Match[str]) -> str:
+            nonlocal missing
+            name = match.group(1)
+            found = each if name == "each" else values.get(name)
+            if found in (None, ""):
+                missing = True
+                return ""
+            return str(found)
+
+        text = TEMPLATE_RE.sub(fill, template)
+        return None if missing else text
+
+    def evaluate(self, values: dict[str, Any], each: Any = None) -> Any:
+        """The typed value, ``None`` when empty; raises :class:`ValueProblem`."""
+        spec = self.spec
+        value = self.raw(values, each)
+        kind = spec.get("type") or _implied_type(self.prop)
+        if isinstance(value, str) and "split" in spec:
+            value = [part.strip() for part in value.split(spec["split"]) if part.strip()]
+        elif isinstance(value, str) and kind == "list":
+            value = [part.strip() for part in value.split(";") if part.strip()]
+        if "pattern" in spec and value not in (None, ""):
+            value = _extract(spec["pattern"], value)
+        if "map" in spec and value not in (None, ""):
+            value = _map(spec["map"], spec.get("unmapped", "reject"), value)
+        if isinstance(value, list):
+            value = [v for v in value if v not in (None, "")]
+            if spec.get("first"):
+                value = value[0] if value else None
+        if value in (None, "", []):
+            value = spec.get("default")
+        if value in (None, "", []):
+            if spec.get("required"):
+                raise ValueProblem("required but empty")
+            return None
+        return _typed(value, kind, tuple(spec.get("formats") or ()))
+
+
+def _implied_type(prop: PropertySpec | None) -> str:
+    if prop is None:
+        return "text"
+    return {"country": "country", "date": "date", "year": "year", "list": "list", "number": "integer"}.get(
+        prop.type, "text"
+    )
+
+
+def _extract(pattern: str, value: Any) -> Any:
+    if isinstance(value, list):
+        found = [_extract(pattern, v) for v in value]
+        return [f for f in found if f]
+    match = re.search(pattern, str(value))
+    if not match:
+        return None
+    return (match.group(1) if match.groups() else match.group(0)).strip()
+
+
+def _map(table: dict[str, Any], unmapped: Any, value: Any) -> Any:
+    if isinstance(value, list):
+        mapped = [_map(table, unmapped, v) for v in value]
+        return [m for m in mapped if m is not None]
+    lowered = {str(k).strip().lower(): v for k, v in table.items()}
+    key = str(value).strip().lower()
+    if key in lowered:
+        return lowered[key]
+    if unmapped == "reject":
+        raise ValueProblem(f"{value!r} is not in the mapping's table; expected one of {sorted(table)}")
+    if unmapped == "keep":
+        return value
+    if unmapped == "drop":
+        return None
+    return unmapped
+
+
+def _typed(value: Any, kind: str, formats: tuple[str, ...]) -> Any:
+    if kind == "list":
+        items = value if isinstance(value, list) else [value]
+        return [str(v).strip() for v in items if str(v).strip()]
+    if isinstance(value, list):
+        return [_typed(v, kind, formats) for v in value]
+    if kind == "date":
+        return parse_date(str(value), formats)
+    if kind == "year":
+        return parse_year(value)
+    if kind == "integer":
+        return parse_integer(value)
+    if kind == "country":
+        return parse_country(value)
+    return str(value).strip() if not isinstance(value, str) else value.strip()
+
+
+@dataclass
+class EntitySpec:
+    name: str
+    kind: str
+    properties: dict[str, Field]
+    optional: bool = False
+    each: Field | None = None
+    id: Field | None = None
+
+
+@dataclass
+class LinkSpec:
+    source: str
+    rel: str
+    target: str
+    properties: dict[str, Field] = field(default_factory=dict)
+
+
+@dataclass
+class Mapping:
+    """A checked mapping, ready to apply to records."""
+
+    path: str
+    name: str
+    dataset: dict[str, Any]
+    read: ReadOptions
+    record_id: Field | None
+    skip: list[dict[str, Any]]
+    entities: dict[str, EntitySpec]
+    links: list[LinkSpec]
+    provenance: dict[str, Field]
+    citation: dict[str, Field]
+    schema: Schema
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.dataset.get("id", "").removeprefix("source:") or self.dataset["title"])[:60]
+
+    def used_columns(self) -> set[str]:
+        fields: list[Field] = [*self.provenance.values(), *self.citation.values()]
+        if self.record_id:
+            fields.append(self.record_id)
+        for entity in self.entities.values():
+            fields += list(entity.properties.values())
+            fields += [f for f in (entity.each, entity.id) if f]
+        for link in self.links:
+            fields += list(link.properties.values())
+        columns = {c for f in fields for c in f.columns()}
+        return columns | {rule["column"] for rule in self.skip}
+
+    def required_columns(self) -> set[str]:
+        """Columns that must exist in the file's header (a column of a required
+        field, or the only column of a field)."""
+        needed: set[str] = set()
+        for entity in self.entities.values():
+            if entity.optional:
+                continue
+            for name, prop in entity.properties.items():
+                spec = prop.spec
+                is_required = spec.get("required") or (prop.prop is not None and prop.prop.required and name == "name")
+                if is_required and "column" in spec:
+                    needed.add(spec["column"])
+        return needed
+
+    def skipped(self, values: dict[str, Any]) -> str | None:
+        """The reason a record is skipped on purpose (a ``skip`` rule), else None."""
+        for rule in self.skip:
+            value = values.get(rule["column"])
+            text = "" if value is None else str(value)
+            if "in" in rule and text in [str(v) for v in rule["in"]]:
+                return f"{rule['column']} is {text!r}"
+            if rule.get("empty") and text == "":
+                return f"{rule['column']} is empty"
+            if "matches" in rule and re.search(rule["matches"], text):
+                return f"{rule['column']} matches {rule['matches']!r}"
+        return None
+
+    def apply(self, record: Record) -> Unit | Rejected:
+        """The entities and relations of one record, or why it was rejected."""
+        values = record.values
+        problem = self._check_cells(values)
+        if problem:
+            return Rejected(record.number, problem[0], problem[1], values)
+        try:
+            return self._apply(record)
+        except _RowProblem as exc:
+            return Rejected(record.number, exc.column, exc.message, values)
+
+    def _check_cells(self, values: dict[str, Any]) -> tuple[str, str] | None:
+        for column in self.used_columns_cache:
+            value = values.get(column)
+            if isinstance(value, str):
+                if len(value) > MAX_CELL:
+                    return column, (
+                        f"the cell holds {len(value):,} characters; at most {MAX_CELL:,} expected "
+                        "(is a whole document pasted into one cell?)"
+                    )
+                if "\ufffd" in value:
+                    return column, "bytes that are not valid in the file's encoding; state `read: encoding:`"
+        return None
+
+    @property
+    def used_columns_cache(self) -> set[str]:
+        cached = self.__dict__.get("_used")
+        if cached is None:
+            cached = self.__dict__["_used"] = self.used_columns()
+        return cached  # type: ignore[no-any-return]
+
+    def _value(self, fld: Field, values: dict[str, Any], column_label: str, each: Any = None) -> Any:
+        try:
+            return fld.evaluate(values, each)
+        except ValueProblem as exc:
+            columns = fld.columns()
+            raise _RowProblem(columns[0] if len(columns) == 1 else column_label, str(exc)) from None
+
+    def _record_id(self, record: Record) -> str:
+        if self.record_id is None:
+            return f"row-{record.number}"
+        value = self._value(self.record_id, record.values, "record_id")
+        return str(value) if value not in (None, "") else f"row-{record.number}"
+
+    def _apply(self, record: Record) -> Unit:
+        values = record.values
+        unit = Unit(row=record.number, record_id=self._record_id(record))
+        provenance, approx_note = self._provenance(values)
+        keys: dict[str, list[str]] = {}
+        for entity in self.entities.values():
+            keys[entity.name] = self._entities(entity, values, unit, provenance)
+        for link in self.links:
+            props = dict(provenance)
+            for name, fld in link.properties.items():
+                value = self._value(fld, values, f"links.{link.rel}.{name}")
+                if value is not None:
+                    props[name] = value.start if isinstance(value, DateValue) else value
+            for source in keys[link.source]:
+                for target in keys[link.target]:
+                    unit.relations.append(Relation(source, link.rel, target, dict(props)))
+        if approx_note:
+            for relation in unit.relations:
+                relation.props["note"] = "; ".join(filter(None, [relation.props.get("note"), approx_note]))
+        if self.citation:
+            self._citation(values, unit)
+        return unit
+
+    def _provenance(self, values: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        props: dict[str, Any] = {}
+        approx = ""
+        for name, fld in self.provenance.items():
+            value = self._value(fld, values, f"provenance.{name}")
+            if isinstance(value, DateValue):
+                if value.approximate:
+                    approx = f"{name} approximate ({value.start})"
+                if value.end and name == "since" and "until" not in props:
+                    props["until"] = value.end
+                value = value.start
+            if value is not None:
+                props[name] = value
+        props.setdefault("status", "reported")
+        return props, approx
+
+    def _entities(self, spec: EntitySpec, values: dict[str, Any], unit: Unit, provenance: dict[str, Any]) -> list[str]:
+        items: list[Any] = [None]
+        if spec.each is not None:
+            found = self._value(spec.each, values, f"entities.{spec.name}.each")
+            items = found if isinstance(found, list) else ([] if found is None else [found])
+        keys = []
+        for index, item in enumerate(items):
+            props: dict[str, Any] = {}
+            for name, fld in spec.properties.items():
+                value = self._value(fld, values, f"entities.{spec.name}.{name}", item)
+                if isinstance(value, DateValue):
+                    value = value.start
+                if value is not None:
+                    props[name] = value
+            entity = self._entity(spec, props, values, item, unit, index)
+            if entity is None:
+                continue
+            unit.entities.append(entity)
+            keys.append(entity.key)
+            if entity.kind in ("Organization", "GovernmentBuyer") and entity.props.get("country"):
+                keys_country = self._country_entity(entity.props["country"], unit)
+                unit.relations.append(Relation(entity.key, "LOCATED_IN", keys_country, dict(provenance)))
+        return keys
+
+    def _entity(
+        self, spec: EntitySpec, props: dict[str, Any], values: dict[str, Any], item: Any, unit: Unit, index: int
+    ) -> Entity | None:
+        key = f"{unit.row}.{spec.name}.{index}"
+        if spec.kind == "Country":
+            code = props.get("iso2") or props.get("name")
+            if code is None:
+                if spec.optional:
+                    return None
+                raise _RowProblem(f"entities.{spec.name}", "no country given")
+            try:
+                code = parse_country(code)
+            except ValueProblem as exc:
+                raise _RowProblem(_first_column(spec, ("iso2", "name")), str(exc)) from None
+            return Entity(key, "Country", {"name": country_name(code), "iso2": code}, id=f"country:{code}")
+        entity_id = None
+        if spec.id is not None:
+            raw = self._value(spec.id, values, f"entities.{spec.name}.id", item)
+            entity_id = str(raw) if raw else None
+        elif spec.kind == "Transfer":
+            entity_id = f"transfer:{self.slug}-{slugify(unit.record_id)}"[:120]
+        missing = [
+            name for name, p in self.schema.node_properties(spec.kind).items() if p.required and name not in props
+        ]
+        if missing:
+            if spec.optional:
+                return None
+            raise _RowProblem(
+                _first_column(spec, tuple(missing)), f"{spec.name} ({spec.kind}) needs {', '.join(missing)}; empty"
+            )
+        problems = self.schema.validate_node_props(spec.kind, props)
+        if problems:
+            first = problems[0]
+            raise _RowProblem(_first_column(spec, (first.field,)), f"{spec.name}.{first.field}: {first.message}")
+        return Entity(key, spec.kind, props, id=entity_id)
+
+    def _country_entity(self, code: str, unit: Unit) -> str:
+        key = f"{unit.row}.country.{code}"
+        if not any(e.key == key for e in unit.entities):
+            unit.entities.append(Entity(key, "Country", {"name": country_name(code), "iso2": code}, f"country:{code}"))
+        return key
+
+    def _citation(self, values: dict[str, Any], unit: Unit) -> None:
+        props: dict[str, Any] = {}
+        for name, fld in self.citation.items():
+            value = self._value(fld, values, f"citation.{name}")
+            if isinstance(value, DateValue):
+                value = value.start
+            if value is not None:
+                props[name] = value
+        if not props.get("title") and not props.get("url"):
+            return
+        if props.get("url") and not re.match(r"^https?://\S+$", props["url"]):
+            props.setdefault("note", f"Link as given: {props['url']}")
+            props.pop("url")
+        props.setdefault("title", props.get("url") or "untitled")
+        props["title"] = props["title"][:500]
+        props.setdefault("publisher", f"not stated (cited by {self.dataset['title']})")
+        props.setdefault("kind", "other")
+        ident = slugify(props.get("url") or props["title"])[:80]
+        unit.citations.append(Entity(f"{unit.row}.citation", "Source", props, id=f"source:{self.slug}-{ident}"))
+
+
+def _first_column(spec: EntitySpec, names: tuple[str, ...]) -> str:
+    for name in names:
+        fld = spec.properties.get(name)
+        if fld is not None and fld.columns():
+            return fld.columns()[0]
+    return f"entities.{spec.name}.{names[0]}"
+
+
+class _RowProblem(Exception):
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+# -- loading and checking -------------------------------------------------------
+
+
+def load_mapping(path: Path, schema: Schema | None = None) -> Mapping:
+    """Read and check a mapping file; raises :class:`MappingError` listing every problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise MappingError(str(path), [f"cannot read: {exc}"]) from exc
+    return parse_mapping(text, str(path), schema)
+
+
+def parse_mapping(text: str, where: str = "mapping", schema: Schema | None = None) -> Mapping:
+    schema = schema or load_schema()
+    try:
+        raw = yaml.safe_load(text)
+        lines = _key_lines(text)
+    except yaml.YAMLError as exc:
+        raise MappingError(where, [f"not valid YAML: {exc}"]) from exc
+    checker = _Checker(schema, lines)
+    mapping = checker.mapping(raw, where)
+    if checker.problems:
+        raise MappingError(where, checker.problems)
+    assert mapping is not None
+    return mapping
+
+
+def check_mapping(path: Path, schema: Schema | None = None) -> list[str]:
+    """Every problem with the mapping at ``path`` (empty when it is fine)."""
+    try:
+        load_mapping(path, schema)
+    except MappingError as exc:
+        return exc.problems
+    return []
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Line number (1-based) of each key path (``entities.vendor.kind``) in the YAML."""
+    lines: dict[str, int] = {}
+
+    def walk(node: yaml.Node, path: str) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                child = f"{path}.{key.value}" if path else str(key.value)
+                lines[child] = key.start_mark.line + 1
+                walk(value, child)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, value in enumerate(node.value):
+                child = f"{path}[{index}]"
+                lines[child] = value.start_mark.line + 1
+                walk(value, child)
+
+    root = yaml.compose(text)
+    if root is not None:
+        walk(root, "")
+    return lines
+
+
+class _Checker:
+    """Builds a :class:`Mapping` from parsed YAML, collecting problems with line numbers."""
+
+    def __init__(self, schema: Schema, lines: dict[str, int]):
+        self.schema = schema
+        self.lines = lines
+        self.problems: list[str] = []
+
+    def problem(self, path: str, message: str) -> None:
+        line = self.lines.get(path)
+        while line is None and "." in path:
+            path = path.rsplit(".", 1)[0]
+            line = self.lines.get(path)
+        self.problems.append(f"line {line or '?'}, {path}: {message}")
+
+    def keys(self, raw: Any, path: str, allowed: tuple[str, ...]) -> dict[str, Any]:
+        if not isinstance(raw, dict):
+            self.problem(path, f"expected a mapping of keys ({', '.join(allowed)})")
+            return {}
+        for key in raw:
+            if key not in allowed:
+                self.problem(f"{path}.{key}" if path else str(key), f"unknown key; expected one of {list(allowed)}")
+        return raw
+
+    def field(self, raw: Any, path: str, prop: PropertySpec | None, allow_each: bool = False) -> Field | None:
+        if isinstance(raw, str):
+            raw = {"column": raw}
+        elif not isinstance(raw, dict):
+            raw = {"constant": raw}
+        spec = self.keys(raw, path, SOURCE_KEYS + MODIFIER_KEYS)
+        sources = [k for k in SOURCE_KEYS if k in spec]
+        if len(sources) != 1:
+            self.problem(path, f"give exactly one of {list(SOURCE_KEYS)} (found {sources or 'none'})")
+            return None
+        if "value" in spec and (spec["value"] != "each" or not allow_each):
+            self.problem(path, "`value: each` is only allowed inside an entity that has `each`")
+        if "template" in spec and "{each}" in spec["template"] and not allow_each:
+            self.problem(path, "{each} is only allowed inside an entity that has `each`")
+        if "columns" in spec and not (isinstance(spec["columns"], list) and spec["columns"]):
+            self.problem(path, "`columns` must be a non-empty list of column names")
+        if spec.get("type") not in (None, *TYPES):
+            self.problem(f"{path}.type", f"unknown type {spec['type']!r}; expected one of {list(TYPES)}")
+        if "pattern" in spec:
+            try:
+                re.compile(spec["pattern"])
+            except re.error as exc:
+                self.problem(f"{path}.pattern", f"not a valid regular expression: {exc}")
+        if "map" in spec and not isinstance(spec["map"], dict):
+            self.problem(f"{path}.map", "expected a table of `value: replacement`")
+        if "formats" in spec and not isinstance(spec["formats"], list):
+            self.problem(f"{path}.formats", "expected a list of strptime formats, e.g. ['%d/%m/%Y']")
+        if prop is not None and prop.type == "enum" and "map" not in spec and "constant" in spec:
+            if spec["constant"] not in prop.values:
+                self.problem(path, f"{spec['constant']!r} is not one of {list(prop.values)}")
+        return Field(spec, prop, path)
+
+    def mapping(self, raw: Any, where: str) -> Mapping | None:
+        top = self.keys(raw, "", TOP_KEYS)
+        if not top:
+            return None
+        if top.get("mapping") != 1:
+            self.problem("mapping", "start the file with `mapping: 1` (the version of this language)")
+        dataset = self.keys(top.get("dataset"), "dataset", DATASET_KEYS)
+        for key in ("title", "publisher"):
+            if not dataset.get(key):
+                self.problem("dataset", f"`dataset.{key}` is required: every imported fact cites the file")
+        kinds = self.schema.nodes["Source"].properties["kind"].values
+        if dataset.get("kind", "dataset") not in kinds:
+            self.problem("dataset.kind", f"expected one of {list(kinds)}")
+        if "date" in dataset:
+            dataset["date"] = str(dataset["date"])
+        read_raw = self.keys(top.get("read") or {}, "read", READ_KEYS)
+        read = ReadOptions(
+            format=read_raw.get("format"),
+            encoding=read_raw.get("encoding", "auto"),
+            sheet=read_raw.get("sheet"),
+            header=tuple(read_raw["header"]) if read_raw.get("header") else None,
+            records=read_raw.get("records"),
+            null_values=tuple(str(v) for v in read_raw.get("null_values") or ()),
+            delimiter=read_raw.get("delimiter", ","),
+        )
+        if read.format not in (None, "csv", "xlsx", "json", "jsonl"):
+            self.problem("read.format", "expected csv, xlsx, json or jsonl")
+        record_id = self.field(top["record_id"], "record_id", None) if "record_id" in top else None
+        skip = []
+        for index, rule in enumerate(top.get("skip") or []):
+            checked = self.keys(rule, f"skip[{index}]", SKIP_KEYS)
+            if "column" not in checked:
+                self.problem(f"skip[{index}]", "a skip rule needs `column`")
+            else:
+                skip.append(checked)
+        entities = self.entities(top.get("entities"))
+        links = self.links(top.get("links") or [], entities)
+        provenance = self.block(top.get("provenance") or {}, "provenance", PROVENANCE_KEYS, self.schema.provenance)
+        citation_specs = self.schema.nodes["Source"].properties
+        citation = self.block(top.get("citation") or {}, "citation", CITATION_KEYS, citation_specs)
+        return Mapping(
+            path=where,
+            name=str(top.get("name") or dataset.get("title") or where),
+            dataset=dataset,
+            read=read,
+            record_id=record_id,
+            skip=skip,
+            entities=entities,
+            links=links,
+            provenance=provenance,
+            citation=citation,
+            schema=self.schema,
+        )
+
+    def block(self, raw: Any, path: str, allowed: tuple[str, ...], specs: dict[str, PropertySpec]) -> dict[str, Field]:
+        fields = {}
+        for name, value in self.keys(raw, path, allowed).items():
+            fld = self.field(value, f"{path}.{name}", specs.get(name))
+            if fld is not None:
+                fields[name] = fld
+        return fields
+
+    def entities(self, raw: Any) -> dict[str, EntitySpec]:
+        if not isinstance(raw, dict) or not raw:
+            self.problem("entities", "declare at least one entity")
+            return {}
+        result = {}
+        for name, body in raw.items():
+            path = f"entities.{name}"
+            spec = self.keys(body, path, ENTITY_KEYS)
+            kind = spec.get("kind")
+            if kind not in self.schema.nodes or kind in ("Source",):
+                self.problem(f"{path}.kind", f"unknown or unmappable kind {kind!r}; expected one of "
+                             f"{[k for k in self.schema.nodes if k != 'Source']}")  # fmt: skip
+                continue
+            allowed = self.schema.node_properties(kind)
+            props = {}
+            for prop_name, value in (spec.get("properties") or {}).items():
+                if prop_name not in allowed:
+                    self.problem(f"{path}.properties.{prop_name}", f"{kind} has no property {prop_name!r}; "
+                                 f"expected one of {sorted(allowed)}")  # fmt: skip
+                    continue
+                fld = self.field(value, f"{path}.properties.{prop_name}", allowed[prop_name], "each" in spec)
+                if fld is not None:
+                    props[prop_name] = fld
+            for prop_name, prop in allowed.items():
+                if prop.required and prop_name not in props and not (kind == "Country" and "name" in props):
+                    self.problem(f"{path}.properties", f"{kind} needs `{prop_name}`")
+            each = self.field(spec["each"], f"{path}.each", None) if "each" in spec else None
+            ident = self.field(spec["id"], f"{path}.id", None, "each" in spec) if "id" in spec else None
+            result[name] = EntitySpec(name, kind, props, bool(spec.get("optional")), each, ident)
+        return result
+
+    def links(self, raw: Any, entities: dict[str, EntitySpec]) -> list[LinkSpec]:
+        if not isinstance(raw, list):
+            self.problem("links", "expected a list of {from, rel, to}")
+            return []
+        result = []
+        for index, body in enumerate(raw):
+            path = f"links[{index}]"
+            spec = self.keys(body, path, LINK_KEYS)
+            rel = self.schema.relationships.get(spec.get("rel", ""))
+            if rel is None:
+                self.problem(path, f"unknown rel {spec.get('rel')!r}; expected one of {sorted(self.schema.relationships)}")
+                continue
+            ends = []
+            for end, allowed in (("from", rel.from_kinds), ("to", rel.to_kinds)):
+                name = spec.get(end)
+                entity = entities.get(name or "")
+                if entity is None:
+                    self.problem(f"{path}.{end}", f"{name!r} is not an entity of this mapping")
+                elif entity.kind not in allowed:
+                    self.problem(f"{path}.{end}", f"{rel.name} {end} must be {' or '.join(allowed)}, "
+                                 f"not {entity.kind} ({name})")  # fmt: skip
+                ends.append(name)
+            specs = self.schema.link_properties(rel.name)
+            props = {}
+            for prop_name in ("status", "note"):
+                if prop_name in spec:
+                    fld = self.field(spec[prop_name], f"{path}.{prop_name}", specs[prop_name])
+                    if fld is not None:
+                        props[prop_name] = fld
+            for prop_name, value in (spec.get("properties") or {}).items():
+                if prop_name not in specs:
+                    self.problem(f"{path}.properties.{prop_name}", f"{rel.name} has no property {prop_name!r}")
+                    continue
+                fld = self.field(value, f"{path}.properties.{prop_name}", specs[prop_name])
+                if fld is not None:
+                    props[prop_name] = fld
+            if len(ends) == 2 and all(ends):
+                result.append(LinkSpec(str(ends[0]), rel.name, str(ends[1]), props))
+        return result
