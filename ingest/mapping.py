@@ -20,7 +20,7 @@ import yaml
 from dualtrace.graph.errors import DualtraceError
 from dualtrace.graph.model import slugify
 from dualtrace.graph.schema import PropertySpec, Schema, load_schema
-from dualtrace.ingest.normalize import country_name
+from dualtrace.ingest.normalize import country_name, plain_name
 from dualtrace.ingest.readers import ReadOptions, Record
 from dualtrace.ingest.staging import Entity, Rejected, Relation, Unit
 from dualtrace.ingest.values import DateValue, ValueProblem, parse_country, parse_date, parse_integer, parse_year
@@ -30,12 +30,12 @@ TEMPLATE_RE = re.compile(r"\{([^{}]+)\}")
 SOURCE_KEYS = ("column", "columns", "constant", "template", "value")
 MODIFIER_KEYS = ("split", "pattern", "map", "unmapped", "type", "formats", "first", "default", "required", "max_length")
 TYPES = ("text", "list", "date", "year", "integer", "country")
-SKIP_KEYS = ("column", "in", "empty", "matches")
+SKIP_KEYS = ("column", "in", "empty", "present", "matches")
 TOP_KEYS = ("mapping", "name", "description", "dataset", "read", "record_id", "skip", "entities", "links", "provenance",
             "citation")  # fmt: skip
 DATASET_KEYS = ("id", "title", "publisher", "kind", "url", "date", "note")
 READ_KEYS = ("format", "encoding", "sheet", "header", "records", "null_values", "delimiter")
-ENTITY_KEYS = ("kind", "properties", "optional", "each", "id")
+ENTITY_KEYS = ("kind", "properties", "optional", "each", "id", "when")
 LINK_KEYS = ("from", "rel", "to", "properties", "status", "note")
 PROVENANCE_KEYS = ("status", "since", "until", "note")
 CITATION_KEYS = ("title", "publisher", "url", "date", "kind", "note")
@@ -181,6 +181,7 @@ class EntitySpec:
     optional: bool = False
     each: Field | None = None
     id: Field | None = None
+    when: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -221,7 +222,8 @@ class Mapping:
         for link in self.links:
             fields += list(link.properties.values())
         columns = {c for f in fields for c in f.columns()}
-        return columns | {rule["column"] for rule in self.skip}
+        conditions = [*self.skip, *(rule for e in self.entities.values() for rule in e.when)]
+        return columns | {rule["column"] for rule in conditions}
 
     def required_columns(self) -> set[str]:
         """Columns that must exist in the file's header (a column of a required
@@ -240,14 +242,9 @@ class Mapping:
     def skipped(self, values: dict[str, Any]) -> str | None:
         """The reason a record is skipped on purpose (a ``skip`` rule), else None."""
         for rule in self.skip:
-            value = values.get(rule["column"])
-            text = "" if value is None else str(value)
-            if "in" in rule and text in [str(v) for v in rule["in"]]:
-                return f"{rule['column']} is {text!r}"
-            if rule.get("empty") and text == "":
-                return f"{rule['column']} is empty"
-            if "matches" in rule and re.search(rule["matches"], text):
-                return f"{rule['column']} matches {rule['matches']!r}"
+            reason = _holds(rule, values)
+            if reason:
+                return reason
         return None
 
     def apply(self, record: Record) -> Unit | Rejected:
@@ -338,6 +335,8 @@ class Mapping:
         if spec.each is not None:
             found = self._value(spec.each, values, f"entities.{spec.name}.each")
             items = found if isinstance(found, list) else ([] if found is None else [found])
+        if spec.when and not all(_holds(rule, values) for rule in spec.when):
+            return []
         keys = []
         for index, item in enumerate(items):
             props: dict[str, Any] = {}
@@ -387,6 +386,11 @@ class Mapping:
             raise _RowProblem(
                 _first_column(spec, tuple(missing)), f"{spec.name} ({spec.kind}) needs {', '.join(missing)}; empty"
             )
+        if props.get("aliases"):
+            own = plain_name(str(props["name"]))
+            props["aliases"] = [a for a in props["aliases"] if plain_name(a) != own] or None
+            if props["aliases"] is None:
+                del props["aliases"]
         problems = self.schema.validate_node_props(spec.kind, props)
         if problems:
             first = problems[0]
@@ -418,6 +422,21 @@ class Mapping:
         props.setdefault("kind", "other")
         ident = slugify(props.get("url") or props["title"])[:80]
         unit.citations.append(Entity(f"{unit.row}.citation", "Source", props, id=f"source:{self.slug}-{ident}"))
+
+
+def _holds(rule: dict[str, Any], values: dict[str, Any]) -> str | None:
+    """Why ``rule`` (a skip or when condition) holds for ``values``, or None if it does not."""
+    value = values.get(rule["column"])
+    text = "" if value is None else str(value)
+    if "in" in rule and text in [str(v) for v in rule["in"]]:
+        return f"{rule['column']} is {text!r}"
+    if rule.get("empty") and text == "":
+        return f"{rule['column']} is empty"
+    if rule.get("present") and text != "":
+        return f"{rule['column']} is present"
+    if "matches" in rule and re.search(rule["matches"], text):
+        return f"{rule['column']} matches {rule['matches']!r}"
+    return None
 
 
 def _first_column(spec: EntitySpec, names: tuple[str, ...]) -> str:
@@ -638,8 +657,15 @@ class _Checker:
                 if prop.required and prop_name not in props and not (kind == "Country" and "name" in props):
                     self.problem(f"{path}.properties", f"{kind} needs `{prop_name}`")
             each = self.field(spec["each"], f"{path}.each", None) if "each" in spec else None
+            when = []
+            for index, rule in enumerate(spec.get("when") or []):
+                checked = self.keys(rule, f"{path}.when[{index}]", SKIP_KEYS)
+                if "column" not in checked:
+                    self.problem(f"{path}.when[{index}]", "a condition needs `column`")
+                else:
+                    when.append(checked)
             ident = self.field(spec["id"], f"{path}.id", None, "each" in spec) if "id" in spec else None
-            result[name] = EntitySpec(name, kind, props, bool(spec.get("optional")), each, ident)
+            result[name] = EntitySpec(name, kind, props, bool(spec.get("optional")), each, ident, when)
         return result
 
     def links(self, raw: Any, entities: dict[str, EntitySpec]) -> list[LinkSpec]:

@@ -1,0 +1,362 @@
+"""Run an import: read a file through a mapping or built-in format, resolve its
+entities against the workspace, merge, and report what happened.
+
+The work happens in two phases so that a failure, or a kill, never leaves a
+half-imported workspace: first every record is read, checked and staged in
+memory (the store is not touched), then the staged entities and links are
+merged into the store in one pass and the caller saves the workspace
+atomically. Each imported fact cites the file as a Source (dataset, publisher,
+file date) and keeps the record id it came from.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from tqdm import tqdm
+
+from dualtrace.graph.errors import DualtraceError, RecordProblem
+from dualtrace.graph.model import Link, Node, slugify
+from dualtrace.graph.store import EmbeddedStore
+from dualtrace.ingest.merge import merge
+from dualtrace.ingest.props import merge_props
+from dualtrace.ingest.readers import FileRejected, read_records
+from dualtrace.ingest.resolution import Decisions, Resolver, find_candidates, read_review, write_review
+from dualtrace.ingest.staging import Entity, Rejected, Unit
+
+REFERENCE_KINDS = ("Country", "Source")  # reference data: no per-import provenance on the node itself
+
+
+class Format(Protocol):
+    """Anything that turns a file into units: a :class:`~dualtrace.ingest.mapping.Mapping`
+    or a built-in reader such as FollowTheMoney."""
+
+    name: str
+    dataset: dict[str, Any]
+    cross_record: bool  # relations may point at entities of other records
+
+    def units(self, path: Path, problems: list[RecordProblem], skipped: list[str]) -> Iterator[Unit | Rejected]: ...
+
+
+class MappingFormat:
+    """Adapts a mapping to :class:`Format`."""
+
+    cross_record = False
+
+    def __init__(self, mapping: Any):
+        self.mapping = mapping
+        self.name = mapping.name
+        self.dataset = mapping.dataset
+
+    def units(self, path: Path, problems: list[RecordProblem], skipped: list[str]) -> Iterator[Unit | Rejected]:
+        mapping = self.mapping
+        checked = False
+        for record in read_records(path, mapping.read, problems):
+            if not checked and (mapping.read.format or path.suffix.lower()) not in ("json", "jsonl", ".json", ".jsonl"):
+                missing = sorted(c for c in mapping.required_columns() if c not in record.values)
+                if missing:
+                    found = ", ".join(k for k in record.values if k != "__extra__")
+                    raise FileRejected(
+                        f"{path}: required column(s) {', '.join(repr(m) for m in missing)} not in the file; "
+                        f"found: {found}"
+                    )
+            checked = True
+            reason = mapping.skipped(record.values)
+            if reason:
+                skipped.append(reason)
+                continue
+            yield mapping.apply(record)
+
+
+@dataclass
+class ImportReport:
+    """What one import did; also written to the workspace's import log."""
+
+    file: str
+    sha256: str
+    format: str
+    dataset: str
+    file_date: str
+    at: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+    records: int = 0
+    skipped: int = 0
+    nodes_added: int = 0
+    nodes_updated: int = 0
+    links_added: int = 0
+    links_updated: int = 0
+    unchanged: int = 0
+    merged: int = 0
+    candidates: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    rejects_path: str | None = None
+    review_path: str | None = None
+
+    def log_entry(self) -> dict[str, Any]:
+        entry = {k: v for k, v in self.__dict__.items() if k != "rejected"}
+        entry["rejected"] = len(self.rejected)
+        return entry
+
+    def summary(self) -> str:
+        lines = [
+            f"Imported {self.file} as {self.format} (dataset {self.dataset}, file date {self.file_date})",
+            f"  records read: {self.records}; skipped by rule: {self.skipped}; rejected: {len(self.rejected)}",
+            f"  entities added: {self.nodes_added}, updated: {self.nodes_updated}; "
+            f"links added: {self.links_added}, updated: {self.links_updated}; unchanged: {self.unchanged}",
+        ]
+        if self.merged:
+            lines.append(f"  merged by the decisions file: {self.merged}")
+        if self.candidates:
+            lines.append(f"  possible duplicates to review: {self.candidates} (in {self.review_path})")
+        if self.rejected:
+            lines.append(f"  rejected records and reasons: {self.rejects_path}")
+            for item in self.rejected[:10]:
+                lines.append(f"    {self.file}, row {item.row}, column {item.column!r}: {item.reason}")
+            if len(self.rejected) > 10:
+                lines.append(f"    ... and {len(self.rejected) - 10} more")
+        return "\n".join(lines)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def file_date_of(path: Path) -> str:
+    return dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
+
+
+def dataset_source(dataset: dict[str, Any], file_date: str) -> Node:
+    """The Source node that stands for the imported file."""
+    source_id = dataset.get("id") or f"source:data-{slugify(dataset['title'])[:60]}"
+    props = {
+        "title": dataset["title"],
+        "publisher": dataset["publisher"],
+        "kind": dataset.get("kind", "dataset"),
+        "date": file_date,
+        "url": dataset.get("url"),
+        "note": dataset.get("note"),
+    }
+    return Node(source_id, "Source", {k: v for k, v in props.items() if v})
+
+
+class _Staging:
+    """Entities and links of the import, merged among themselves, not yet in the store."""
+
+    def __init__(self, store: EmbeddedStore, resolver: Resolver, source: Node, file_date: str, cross_record: bool):
+        self.store = store
+        self.schema = store.schema
+        self.resolver = resolver
+        self.source = source
+        self.file_date = file_date
+        self.cross_record = cross_record
+        self.nodes: dict[str, tuple[str, dict[str, Any]]] = {source.id: ("Source", dict(source.props))}
+        self.links: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self.global_ids: dict[str, str] = {}
+        self.kind_cache: dict[str, str | None] = {}
+
+    def kind_of(self, node_id: str) -> str | None:
+        staged = self.nodes.get(node_id)
+        return staged[0] if staged else self.store.kind_of(node_id)
+
+    def add(self, unit: Unit) -> Rejected | None:
+        """Stage one record; returns why it cannot be imported, if it cannot."""
+        record = f"{self.source.id}#{unit.record_id}"
+        sources = [self.source.id]
+        ids: dict[str, tuple[str, Entity]] = {}
+        for citation in unit.citations:
+            assert citation.id is not None
+            ids[citation.key] = (citation.id, citation)
+            sources.append(citation.id)
+        for entity in unit.entities:
+            node_id = self.resolver.resolve(entity)
+            kind = self.kind_of(node_id) or entity.kind
+            if kind != entity.kind and {kind, entity.kind} != {"Organization", "GovernmentBuyer"}:
+                return Rejected(unit.row, "(record)", f"{entity.props.get('name')!r} is a {kind} ({node_id}) "
+                                f"in the workspace, not a {entity.kind}", {})  # fmt: skip
+            ids[entity.key] = (node_id, entity)
+        links = []
+        for relation in unit.relations:
+            ends = []
+            for key in (relation.source, relation.target):
+                found = ids.get(key)
+                ends.append(found[0] if found else self.global_ids.get(key))
+            source_id, target_id = ends
+            if source_id is None or target_id is None:
+                missing = relation.source if source_id is None else relation.target
+                return Rejected(unit.row, "(reference)", f"{relation.rel} points to {missing!r}, which is not in "
+                                "this file (a partial export?)", {})  # fmt: skip
+            rel = self.schema.relationships[relation.rel]
+            for end, node_id, allowed in (("source", source_id, rel.from_kinds), ("target", target_id, rel.to_kinds)):
+                staged_kind = next((e.kind for i, e in ids.values() if i == node_id), None)
+                kind = self.kind_of(node_id) or staged_kind
+                if kind not in allowed:
+                    return Rejected(unit.row, "(record)", f"{relation.rel} {end} must be {' or '.join(allowed)}; "
+                                    f"{node_id} is a {kind}", {})  # fmt: skip
+            props = {
+                **relation.props,
+                "sources": sources,
+                "records": [record],
+                "first_seen": self.file_date,
+                "last_seen": self.file_date,
+            }
+            links.append(((source_id, relation.rel, target_id), props))
+        for node_id, entity in ids.values():
+            self._stage_node(node_id, entity, sources, record)
+            if self.cross_record:
+                self.global_ids[entity.key] = node_id
+        for key, props in links:
+            old = self.links.get(key)
+            self.links[key] = props if old is None else merge_props(old, props, owned=False)
+        return None
+
+    def _stage_node(self, node_id: str, entity: Entity, sources: list[str], record: str) -> None:
+        kind = self.kind_of(node_id) or entity.kind
+        allowed = self.schema.node_properties(kind)
+        props = {k: v for k, v in entity.props.items() if k in allowed}
+        if kind not in REFERENCE_KINDS:
+            props.update(
+                {
+                    "sources": sources if entity.kind != "Source" else [self.source.id],
+                    "records": [record],
+                    "first_seen": self.file_date,
+                    "last_seen": self.file_date,
+                }
+            )
+        staged = self.nodes.get(node_id)
+        if staged is None:
+            self.nodes[node_id] = (kind, props)
+            if entity.id is None and not self.store.has(node_id):
+                self.resolver.index(node_id, kind, props)
+        elif staged[1] is not props:
+            merged = merge_props(staged[1], props, owned=False, has_aliases="aliases" in allowed)
+            if merged is not staged[1]:
+                self.nodes[node_id] = (kind, merged)
+
+    def apply(self, report: ImportReport) -> list[str]:
+        """Merge the staged records into the store; returns the ids of new entities."""
+        new_ids = []
+        store = self.store
+        origin = self.source.id
+        for node_id, (kind, props) in self.nodes.items():
+            old = store.get(node_id)
+            if old is None:
+                store.add([Node(node_id, kind, {**props, "origin": origin})], validate=False)
+                report.nodes_added += 1
+                new_ids.append(node_id)
+                continue
+            owned = node_id == origin or old.props.get("origin") == origin
+            has_aliases = "aliases" in self.schema.node_properties(kind)
+            merged = merge_props(old.props, props, owned=owned, has_aliases=has_aliases)
+            if merged is old.props:
+                report.unchanged += 1
+            else:
+                store.add([Node(node_id, old.kind, merged)], validate=False)
+                report.nodes_updated += 1
+        graph = store.graph
+        for (source, rel, target), props in self.links.items():
+            data = graph.get_edge_data(source, target, key=rel)
+            if data is None:
+                graph.add_edge(source, target, key=rel, props={**props, "origin": origin})
+                report.links_added += 1
+                continue
+            old_props = data["props"]
+            merged = merge_props(old_props, props, owned=old_props.get("origin") == origin)
+            if merged is old_props:
+                report.unchanged += 1
+            else:
+                data["props"] = merged
+                report.links_updated += 1
+        return new_ids
+
+
+def run_import(
+    store: EmbeddedStore,
+    path: Path,
+    fmt: Format,
+    *,
+    file_date: str | None = None,
+    decisions_path: Path | None = None,
+    review_path: Path | None = None,
+    rejects_path: Path | None = None,
+    progress: bool | None = None,
+) -> ImportReport:
+    """Import ``path`` into ``store`` (in memory; the caller saves). Raises
+    :class:`FileRejected` when nothing can be read; rejected records are in the report."""
+    if not path.is_file():
+        raise FileRejected(f"{path}: no such file")
+    date = file_date or fmt.dataset.get("date") or file_date_of(path)
+    source = dataset_source(fmt.dataset, str(date))
+    report = ImportReport(str(path), file_sha256(path), fmt.name, source.id, str(date))
+    decisions = Decisions.load(decisions_path)
+    staging = _Staging(store, Resolver(store, decisions), source, str(date), fmt.cross_record)
+    problems: list[RecordProblem] = []
+    skipped: list[str] = []
+    units = fmt.units(path, problems, skipped)
+    bar = tqdm(units, desc=f"Importing {path.name}", unit=" records", disable=None if progress is None else not progress,
+               delay=1.0, leave=False)  # fmt: skip
+    try:
+        for item in bar:
+            report.records += 1
+            if isinstance(item, Rejected):
+                report.rejected.append(item)
+                continue
+            refused = staging.add(item)
+            if refused is not None:
+                refused.record = refused.record or {"record_id": item.record_id}
+                report.rejected.append(refused)
+    finally:
+        bar.close()
+    report.skipped = len(skipped)
+    report.rejected += [Rejected(p.row or 0, p.column, p.message, {}) for p in problems]
+    report.records += len(problems)
+    if report.records == 0:
+        raise FileRejected(f"{path}: no records found")
+    new_ids = staging.apply(report)
+    for decision in decisions.items:
+        if decision.decision == "same" and store.has(decision.left) and store.has(decision.right):
+            merge(store, decision.left, decision.right, f"decisions file {decisions_path}")
+            report.merged += 1
+    if review_path is not None:
+        still_open = [
+            c
+            for c in read_review(review_path)
+            if store.has(c.left) and store.has(c.right) and decisions.verdict(c.left, c.right) is None
+        ]
+        fresh = find_candidates(store, new_ids, decisions)
+        known = {(c.left, c.right) for c in still_open}
+        combined = still_open + [c for c in fresh if (c.left, c.right) not in known]
+        report.candidates = len(fresh)
+        if combined:
+            write_review(review_path, sorted(combined, key=lambda c: (-c.score, c.left, c.right)))
+            report.review_path = str(review_path)
+    if report.rejected and rejects_path is not None:
+        write_rejects(rejects_path, path, report.rejected)
+        report.rejects_path = str(rejects_path)
+    store.meta.setdefault("imports", []).append(report.log_entry())
+    return report
+
+
+def write_rejects(path: Path, source: Path, rejected: list[Rejected]) -> None:
+    """One row per rejected record: where, why, and the record itself (as JSON), so
+    it can be fixed and imported again."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["file", "row", "column", "reason", "record"])
+        for item in sorted(rejected, key=lambda r: r.row):
+            record = json.dumps(item.record, ensure_ascii=False, default=str) if item.record else ""
+            writer.writerow([str(source), item.row, item.column, item.reason, record])
+
+
+class ImportFailed(DualtraceError):
+    """Raised by callers that want a non-zero exit when records were rejected."""

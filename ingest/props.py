@@ -1,0 +1,88 @@
+"""How two descriptions of the same entity or link are combined.
+
+The rules are the heart of incremental imports, so they live in one place:
+lists are unioned in order (aliases, sources, records), first/last seen and
+since widen, a name that differs becomes an alias, and a scalar is overwritten
+only by the dataset that owns the record (a newer version of the same file);
+values that another dataset stated are filled in, never replaced. A link's
+status only ever strengthens from reported to confirmed; denied stays denied.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dualtrace.ingest.normalize import plain_name
+
+MAX_RECORDS = 50  # record ids kept per entity or link; a vendor in a million rows keeps the first 50
+LIST_PROPS = ("aliases", "roles", "sources", "records")
+
+
+def _union(old: list[str], new: list[str], limit: int | None = None) -> list[str]:
+    if not new or new == old:
+        return old
+    seen = set(old)
+    result = list(old)
+    for item in new:
+        if item not in seen and (limit is None or len(result) < limit):
+            seen.add(item)
+            result.append(item)
+    return result
+
+
+def _min(a: str | None, b: str | None) -> str | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _max(a: str | None, b: str | None) -> str | None:
+    return b if a is None else a if b is None else max(a, b)
+
+
+def merge_props(old: dict[str, Any], new: dict[str, Any], *, owned: bool, has_aliases: bool = False) -> dict[str, Any]:
+    """``old`` updated with ``new``; returns ``old`` itself when nothing changes."""
+    result: dict[str, Any] | None = None
+
+    def put(key: str, value: Any) -> None:
+        nonlocal result
+        if result is None:
+            result = dict(old)
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = value
+
+    for key, value in new.items():
+        current = old.get(key)
+        if value == current:
+            continue
+        if key in LIST_PROPS:
+            merged = _union(current or [], value, MAX_RECORDS if key == "records" else None)
+            if merged != current:
+                put(key, merged)
+        elif key in ("first_seen", "since"):
+            if key == "since" and owned:
+                put(key, value)
+            elif _min(current, value) != current:
+                put(key, _min(current, value))
+        elif key == "last_seen":
+            if _max(current, value) != current:
+                put(key, value)
+        elif key == "status":
+            if current is None or owned or (current == "reported" and value == "confirmed"):
+                put(key, value)
+        elif key == "name" and current is not None:
+            if owned and plain_name(str(current)) != plain_name(str(value)):
+                put(key, value)
+                if has_aliases:
+                    put("aliases", _union((result or old).get("aliases") or [], [str(current)]))
+            elif has_aliases and plain_name(str(current)) != plain_name(str(value)):
+                put("aliases", _union((result or old).get("aliases") or [], [str(value)]))
+        elif current is None or owned:
+            put(key, value)
+    if owned and "until" in old and "until" not in new and "since" in new:
+        put("until", None)  # the owner's newer file no longer says the link ended
+    if has_aliases and result is not None and result.get("aliases"):
+        name = plain_name(str(result.get("name", "")))
+        aliases = [a for a in result["aliases"] if plain_name(a) != name]
+        put("aliases", aliases or None)
+    return old if result is None else result
