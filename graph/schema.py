@@ -210,7 +210,10 @@ def parse_schema(text: str) -> Schema:
         for name, spec in raw["relationships"].items()
     }
     return Schema(
-        version=int(raw["version"]), nodes=nodes, relationships=relationships, provenance=_specs(raw["provenance"]),
+        version=int(raw["version"]),
+        nodes=nodes,
+        relationships=relationships,
+        provenance=_specs(raw["provenance"]),
         node_common=_specs(raw.get("node_common")),
     )
 

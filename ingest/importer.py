@@ -22,8 +22,8 @@ from typing import Any, Protocol
 
 from tqdm import tqdm
 
-from dualtrace.graph.errors import DualtraceError, RecordProblem
-from dualtrace.graph.model import Link, Node, slugify
+from dualtrace.graph.errors import RecordProblem
+from dualtrace.graph.model import Node, slugify
 from dualtrace.graph.store import EmbeddedStore
 from dualtrace.ingest.merge import merge
 from dualtrace.ingest.props import merge_props
@@ -123,16 +123,24 @@ class ImportReport:
         return "\n".join(lines)
 
 
+def _files(path: Path) -> list[Path]:
+    return sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+
+
 def file_sha256(path: Path) -> str:
+    """SHA-256 of the file (of every file, in name order, for a folder)."""
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
+    for item in _files(path):
+        with item.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
     return digest.hexdigest()
 
 
 def file_date_of(path: Path) -> str:
-    return dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
+    """The file's modification date (the newest file's, for a folder)."""
+    newest = max(item.stat().st_mtime for item in _files(path))
+    return dt.date.fromtimestamp(newest).isoformat()
 
 
 def dataset_source(dataset: dict[str, Any], file_date: str) -> Node:
@@ -162,7 +170,6 @@ class _Staging:
         self.nodes: dict[str, tuple[str, dict[str, Any]]] = {source.id: ("Source", dict(source.props))}
         self.links: dict[tuple[str, str, str], dict[str, Any]] = {}
         self.global_ids: dict[str, str] = {}
-        self.kind_cache: dict[str, str | None] = {}
 
     def kind_of(self, node_id: str) -> str | None:
         staged = self.nodes.get(node_id)
@@ -186,10 +193,15 @@ class _Staging:
             ids[entity.key] = (node_id, entity)
         links = []
         for relation in unit.relations:
-            ends = []
+            ends: list[str | None] = []
             for key in (relation.source, relation.target):
                 found = ids.get(key)
-                ends.append(found[0] if found else self.global_ids.get(key))
+                if found:
+                    ends.append(found[0])
+                elif self.cross_record:
+                    ends.append(self.global_ids.get(key) or (key if self.kind_of(key) else None))
+                else:
+                    ends.append(None)
             source_id, target_id = ends
             if source_id is None or target_id is None:
                 missing = relation.source if source_id is None else relation.target
@@ -204,7 +216,7 @@ class _Staging:
                                     f"{node_id} is a {kind}", {})  # fmt: skip
             props = {
                 **relation.props,
-                "sources": sources,
+                "sources": list(dict.fromkeys([*relation.props.get("sources", []), *sources])),
                 "records": [record],
                 "first_seen": self.file_date,
                 "last_seen": self.file_date,
@@ -257,7 +269,7 @@ class _Staging:
             owned = node_id == origin or old.props.get("origin") == origin
             has_aliases = "aliases" in self.schema.node_properties(kind)
             merged = merge_props(old.props, props, owned=owned, has_aliases=has_aliases)
-            if merged is old.props:
+            if merged is old.props or merged == old.props:
                 report.unchanged += 1
             else:
                 store.add([Node(node_id, old.kind, merged)], validate=False)
@@ -271,7 +283,7 @@ class _Staging:
                 continue
             old_props = data["props"]
             merged = merge_props(old_props, props, owned=old_props.get("origin") == origin)
-            if merged is old_props:
+            if merged is old_props or merged == old_props:
                 report.unchanged += 1
             else:
                 data["props"] = merged
@@ -292,8 +304,8 @@ def run_import(
 ) -> ImportReport:
     """Import ``path`` into ``store`` (in memory; the caller saves). Raises
     :class:`FileRejected` when nothing can be read; rejected records are in the report."""
-    if not path.is_file():
-        raise FileRejected(f"{path}: no such file")
+    if not path.exists():
+        raise FileRejected(f"{path}: no such file or folder")
     date = file_date or fmt.dataset.get("date") or file_date_of(path)
     source = dataset_source(fmt.dataset, str(date))
     report = ImportReport(str(path), file_sha256(path), fmt.name, source.id, str(date))
@@ -302,8 +314,9 @@ def run_import(
     problems: list[RecordProblem] = []
     skipped: list[str] = []
     units = fmt.units(path, problems, skipped)
-    bar = tqdm(units, desc=f"Importing {path.name}", unit=" records", disable=None if progress is None else not progress,
-               delay=1.0, leave=False)  # fmt: skip
+    # disable=None: tqdm stays silent when stderr is not a terminal; delay: only for imports over a second
+    disable = None if progress is None else not progress
+    bar = tqdm(units, desc=f"Importing {path.name}", unit=" records", disable=disable, delay=1.0, leave=False)
     try:
         for item in bar:
             report.records += 1
@@ -356,7 +369,3 @@ def write_rejects(path: Path, source: Path, rejected: list[Rejected]) -> None:
         for item in sorted(rejected, key=lambda r: r.row):
             record = json.dumps(item.record, ensure_ascii=False, default=str) if item.record else ""
             writer.writerow([str(source), item.row, item.column, item.reason, record])
-
-
-class ImportFailed(DualtraceError):
-    """Raised by callers that want a non-zero exit when records were rejected."""

@@ -81,19 +81,20 @@ class Field:
                     return values[column]
             return None
         template: str = spec["template"]
-        missing = False
+        filled = 0
 
         def fill(match: re.Match[str]) -> str:
-            nonlocal missing
+            nonlocal filled
             name = match.group(1)
             found = each if name == "each" else values.get(name)
             if found in (None, ""):
-                missing = True
                 return ""
+            filled += 1
             return str(found)
 
         text = TEMPLATE_RE.sub(fill, template)
-        return None if missing else text
+        # Empty when every referenced value is empty; a template without references is a constant.
+        return text if filled or not TEMPLATE_RE.search(template) else None
 
     def evaluate(self, values: dict[str, Any], each: Any = None) -> Any:
         """The typed value, ``None`` when empty; raises :class:`ValueProblem`."""
@@ -156,7 +157,7 @@ def _map(table: dict[str, Any], unmapped: Any, value: Any) -> Any:
     return unmapped
 
 
-def _typed(value: Any, kind: str, formats: tuple[str, ...]) -> Any:
+def _typed(value: Any, kind: str, formats: tuple[str, ...]) -> Any:  # noqa: PLR0911 - one branch per type
     if kind == "list":
         items = value if isinstance(value, list) else [value]
         return [str(v).strip() for v in items if str(v).strip()]
@@ -276,7 +277,7 @@ class Mapping:
         cached = self.__dict__.get("_used")
         if cached is None:
             cached = self.__dict__["_used"] = self.used_columns()
-        return cached  # type: ignore[no-any-return]
+        return cached
 
     def _value(self, fld: Field, values: dict[str, Any], column_label: str, each: Any = None) -> Any:
         try:
@@ -563,9 +564,9 @@ class _Checker:
             self.problem(f"{path}.map", "expected a table of `value: replacement`")
         if "formats" in spec and not isinstance(spec["formats"], list):
             self.problem(f"{path}.formats", "expected a list of strptime formats, e.g. ['%d/%m/%Y']")
-        if prop is not None and prop.type == "enum" and "map" not in spec and "constant" in spec:
-            if spec["constant"] not in prop.values:
-                self.problem(path, f"{spec['constant']!r} is not one of {list(prop.values)}")
+        enum_constant = prop is not None and prop.type == "enum" and "map" not in spec and "constant" in spec
+        if enum_constant and prop is not None and spec["constant"] not in prop.values:
+            self.problem(path, f"{spec['constant']!r} is not one of {list(prop.values)}")
         return Field(spec, prop, path)
 
     def mapping(self, raw: Any, where: str) -> Mapping | None:
@@ -665,7 +666,7 @@ class _Checker:
                 else:
                     when.append(checked)
             ident = self.field(spec["id"], f"{path}.id", None, "each" in spec) if "id" in spec else None
-            result[name] = EntitySpec(name, kind, props, bool(spec.get("optional")), each, ident, when)
+            result[name] = EntitySpec(name, str(kind), props, bool(spec.get("optional")), each, ident, when)
         return result
 
     def links(self, raw: Any, entities: dict[str, EntitySpec]) -> list[LinkSpec]:
@@ -678,7 +679,9 @@ class _Checker:
             spec = self.keys(body, path, LINK_KEYS)
             rel = self.schema.relationships.get(spec.get("rel", ""))
             if rel is None:
-                self.problem(path, f"unknown rel {spec.get('rel')!r}; expected one of {sorted(self.schema.relationships)}")
+                self.problem(
+                    path, f"unknown rel {spec.get('rel')!r}; expected one of {sorted(self.schema.relationships)}"
+                )
                 continue
             ends = []
             for end, allowed in (("from", rel.from_kinds), ("to", rel.to_kinds)):
@@ -691,7 +694,7 @@ class _Checker:
                                  f"not {entity.kind} ({name})")  # fmt: skip
                 ends.append(name)
             specs = self.schema.link_properties(rel.name)
-            props = {}
+            props: dict[str, Field] = {}
             for prop_name in ("status", "note"):
                 if prop_name in spec:
                     fld = self.field(spec[prop_name], f"{path}.{prop_name}", specs[prop_name])

@@ -22,7 +22,7 @@ def _link_dict(link: Link) -> dict[str, Any]:
 
 
 def merges(store: EmbeddedStore) -> list[dict[str, Any]]:
-    return store.meta.setdefault("merges", [])  # type: ignore[no-any-return]
+    return store.meta.setdefault("merges", [])
 
 
 def merge(store: EmbeddedStore, keep: str, drop: str, reason: str) -> dict[str, Any]:

@@ -190,7 +190,7 @@ def name_key(name: str) -> str:
     >>> name_key("ООО «Зала Аэро»") == name_key("OOO Zala Aero")
     True
     """
-    text = _plain(re.sub(r"\(.*?\)", " ", name))
+    text = _plain(name)
     changed = True
     while changed:
         changed = False

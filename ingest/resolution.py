@@ -112,8 +112,11 @@ class Resolver:
     def __init__(self, store: EmbeddedStore, decisions: Decisions):
         self.store = store
         self.decisions = decisions
-        self.exact: dict[tuple[str, str], set[str]] = defaultdict(set)
-        self.keyed: dict[tuple[str, str], set[str]] = defaultdict(set)
+        # (group, normalised name) -> ids; primary names and aliases apart, so that a
+        # name beats an alias when both point somewhere.
+        self.tables: dict[str, dict[tuple[str, str], set[str]]] = {
+            level: defaultdict(set) for level in ("exact-name", "exact-alias", "key-name", "key-alias")
+        }
         self.country: dict[str, str | None] = {}
         self.kind: dict[str, str] = {}
         self.taken: set[str] = set(store.graph.nodes)
@@ -123,11 +126,13 @@ class Resolver:
 
     def index(self, node_id: str, kind: str, props: dict[str, object]) -> None:
         group = GROUPS[kind]
-        names = [str(props.get("name") or "")] + [str(a) for a in props.get("aliases") or []]  # type: ignore[attr-defined]
-        for name in names:
-            if name:
-                self.exact[group, plain_name(name)].add(node_id)
-                self.keyed[group, name_key(name)].add(node_id)
+        name = str(props.get("name") or "")
+        if name:
+            self.tables["exact-name"][group, plain_name(name)].add(node_id)
+            self.tables["key-name"][group, name_key(name)].add(node_id)
+        for alias in props.get("aliases") or []:  # type: ignore[attr-defined]
+            self.tables["exact-alias"][group, plain_name(str(alias))].add(node_id)
+            self.tables["key-alias"][group, name_key(str(alias))].add(node_id)
         self.country[node_id] = props.get("country")  # type: ignore[assignment]
         self.kind[node_id] = kind
         self.taken.add(node_id)
@@ -140,27 +145,31 @@ class Resolver:
         natural = f"{self._prefix(entity.kind)}:{slugify(str(entity.props['name']))[:80]}"
         if group is not None:
             names = [str(entity.props["name"]), *entity.props.get("aliases", [])]
-            for table, normal in ((self.exact, plain_name), (self.keyed, name_key)):
-                found = self._match(table, group, names, normal, entity, natural)
-                if found:
-                    return found
+            for level, normal in (("exact", plain_name), ("key", name_key)):
+                for table in (self.tables[f"{level}-name"], self.tables[f"{level}-alias"]):
+                    found = self._match(table, group, names, normal, entity, natural)
+                    if found:
+                        return found
         return self._fresh(natural)
 
     def _match(self, table, group, names, normal, entity, natural) -> str | None:  # type: ignore[no-untyped-def]
-        candidates: set[str] = set()
-        for name in names:
-            candidates |= table.get((group, normal(name)), set())
+        """The one fitting entity known under the first name (the entity's own name,
+        then each alias) that gives exactly one; None if none does."""
         country = entity.props.get("country")
-        fitting = {
-            c
-            for c in candidates
-            if not (country and self.country.get(c) and self.country[c] != country)
-            and self.decisions.verdict(c, natural) != "not_same"
-        }
-        if len(fitting) > 1:
-            same_kind = {c for c in fitting if self.kind.get(c) == entity.kind}
-            fitting = same_kind if len(same_kind) == 1 else fitting
-        return next(iter(fitting)) if len(fitting) == 1 else None
+        for name in names:
+            candidates = table.get((group, normal(name)), set())
+            fitting = {
+                c
+                for c in candidates
+                if not (country and self.country.get(c) and self.country[c] != country)
+                and self.decisions.verdict(c, natural) != "not_same"
+            }
+            if len(fitting) > 1:
+                same_kind = {c for c in fitting if self.kind.get(c) == entity.kind}
+                fitting = same_kind if len(same_kind) == 1 else fitting
+            if len(fitting) == 1:
+                return next(iter(fitting))
+        return None
 
     def _prefix(self, kind: str) -> str:
         return self.store.schema.nodes[kind].prefix

@@ -70,6 +70,8 @@ def _clean(props: dict[str, Any]) -> dict[str, Any]:
 
 
 def _rows(folder: Traversable | Path, name: str) -> Iterator[tuple[int, dict[str, str]]]:
+    if not folder.joinpath(name).is_file():
+        return  # a user's curated folder may hold only some of the files
     with folder.joinpath(name).open("r", encoding="utf-8") as handle:
         # Row numbers count the header as row 1, as a spreadsheet shows them.
         for number, row in enumerate(csv.DictReader(handle), start=2):
@@ -237,14 +239,17 @@ def read_dataset(folder: Traversable | Path | None = None) -> Dataset:
     return data
 
 
-def validate_dataset(data: Dataset, schema: Schema | None = None) -> list[RecordProblem]:
-    """Every schema problem in ``data``, plus duplicate ids and duplicate links."""
+def validate_dataset(
+    data: Dataset, schema: Schema | None = None, known: dict[str, str] | None = None
+) -> list[RecordProblem]:
+    """Every schema problem in ``data``, plus duplicate ids and duplicate links.
+    ``known`` (id -> kind) lets links point at entities already in a workspace."""
     schema = schema or load_schema()
     problems = list(data.problems)
-    kind_of: dict[str, str] = {}
+    kind_of: dict[str, str] = dict(known or {})
     first_seen: dict[str, str] = {}
     for node, where, row in data.nodes:
-        if node.id in kind_of:
+        if node.id in kind_of and node.id in first_seen:
             problems.append(
                 RecordProblem(where, row, "id", f"duplicate id {node.id!r} (first in {first_seen[node.id]})")
             )
