@@ -8,14 +8,12 @@ never as a traceback.
 
 from __future__ import annotations
 
-import functools
-import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
+from dualtrace.cli_import import IMPORT_COMMANDS
+from dualtrace.cli_support import friendly_errors
 from dualtrace.demo_data import build_workspace
 from dualtrace.graph.errors import DualtraceError
 from dualtrace.graph.store import ENV_WORKSPACE, EmbeddedStore, default_workspace
@@ -24,22 +22,6 @@ from dualtrace.queries.dossier import dossier as dossier_query
 from dualtrace.queries.trace import DEFAULT_STATUSES, reach, trace
 from dualtrace.render.map import nodes_of_paths, render_map
 from dualtrace.render.text import FORMATS, dossier_json, dossier_table, frame_output, paths_table
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def friendly_errors(func: F) -> F:
-    """Turn user errors into a message and exit status 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except DualtraceError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _open(ctx: click.Context) -> EmbeddedStore:
@@ -283,3 +265,8 @@ def categories(ctx: click.Context) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+# Import, resolution and import-log commands live in their own module.
+for command in IMPORT_COMMANDS:
+    main.add_command(command)

@@ -190,6 +190,8 @@ def name_key(name: str) -> str:
     >>> name_key("ООО «Зала Аэро»") == name_key("OOO Zala Aero")
     True
     """
+    # "(Uganda)" after a body's name says where it is, not who it is; "(Americas)" stays.
+    name = re.sub(r"\(([^()]*)\)", lambda m: " " if country_code(m.group(1)) else m.group(0), name)
     text = _plain(name)
     changed = True
     while changed:

@@ -1,0 +1,205 @@
+"""CLI commands for bringing data in: ``import``, ``imports``, ``formats``,
+``mapping check`` and ``resolve list|merge|split``.
+
+Registered on the main group by :mod:`dualtrace.cli`. Files the import keeps
+beside the workspace: ``<workspace>.decisions.csv`` (a reviewer's same / not
+same judgements, applied by every import), ``<workspace>.review.csv``
+(candidate duplicates with scores) and ``rejects/`` (rejected records with the
+reason).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from dualtrace.cli_support import friendly_errors
+from dualtrace.graph.errors import DualtraceError
+from dualtrace.graph.store import EmbeddedStore
+from dualtrace.ingest.formats import DESCRIPTIONS, get_format, mapping_format
+from dualtrace.ingest.importer import run_import
+from dualtrace.ingest.mapping import check_mapping
+from dualtrace.ingest.merge import merge, merges, split
+from dualtrace.ingest.resolution import Decision, Decisions, read_review
+from dualtrace.ingest.values import ValueProblem, parse_date
+
+
+def companion(workspace: Path, suffix: str) -> Path:
+    """A file kept beside the workspace: ``workspace.json`` -> ``workspace.<suffix>``."""
+    return workspace.with_name(f"{workspace.stem}.{suffix}")
+
+
+def _store(ctx: click.Context, create: bool = False) -> EmbeddedStore:
+    path: Path = ctx.obj["workspace"]
+    if not path.exists() and not create:
+        raise DualtraceError(f"No workspace at {path}. Run `dualtrace load` or `dualtrace import` first.")
+    return EmbeddedStore.open(path)
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--mapping", "-m", "mapping_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="A YAML mapping (see README, 'Importing your own data').")  # fmt: skip
+@click.option("--format", "-f", "format_name", help="A built-in format (`dualtrace formats` lists them).")
+@click.option("--date", "file_date", help="Date of this version of the file (default: its modification date).")
+@click.option("--decisions", type=click.Path(dir_okay=False, path_type=Path),
+              help="Decisions file (default: <workspace>.decisions.csv).")  # fmt: skip
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where rejected records go (default: rejects/<file>.rejects.csv beside the workspace).",
+)
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: only on a terminal).")
+@click.pass_context
+@friendly_errors
+def import_cmd(
+    ctx: click.Context,
+    file: Path,
+    mapping_path: Path | None,
+    format_name: str | None,
+    file_date: str | None,
+    decisions: Path | None,
+    rejects: Path | None,
+    progress: bool | None,
+) -> None:
+    """Import FILE through a mapping or a built-in format. Exits with status 2
+    when records were rejected (they are in the rejects file, with reasons)."""
+    if (mapping_path is None) == (format_name is None):
+        raise DualtraceError("Give exactly one of --mapping M.yaml or --format NAME (see `dualtrace formats`).")
+    if file_date:
+        try:
+            file_date = parse_date(file_date).start
+        except ValueProblem as exc:
+            raise DualtraceError(f"--date: {exc}") from None
+    workspace: Path = ctx.obj["workspace"]
+    store = _store(ctx, create=True)
+    fmt = mapping_format(mapping_path, store) if mapping_path else get_format(str(format_name), file, store)
+    report = run_import(
+        store,
+        file,
+        fmt,
+        file_date=file_date,
+        decisions_path=decisions or companion(workspace, "decisions.csv"),
+        review_path=companion(workspace, "review.csv"),
+        rejects_path=rejects or workspace.parent / "rejects" / f"{file.name}.rejects.csv",
+        progress=progress,
+    )
+    store.save(workspace)
+    click.echo(report.summary())
+    if report.rejected:
+        sys.exit(2)
+
+
+@click.command("imports")
+@click.pass_context
+@friendly_errors
+def imports_cmd(ctx: click.Context) -> None:
+    """List every import recorded in the workspace: file, hash, time and counts."""
+    log = _store(ctx).meta.get("imports", [])
+    if not log:
+        click.echo("No imports recorded in this workspace.")
+        return
+    for entry in log:
+        click.echo(
+            f"{entry['at']}  {entry['format']:<15} {entry['file']}\n"
+            f"    sha256 {entry['sha256'][:16]}…  file date {entry['file_date']}  records {entry['records']}  "
+            f"added {entry['nodes_added']}+{entry['links_added']}  updated {entry['nodes_updated']}+"
+            f"{entry['links_updated']}  unchanged {entry['unchanged']}  rejected {entry['rejected']}  "
+            f"skipped {entry['skipped']}"
+        )
+
+
+@click.command("formats")
+def formats_cmd() -> None:
+    """List the built-in import formats."""
+    for name in sorted(DESCRIPTIONS):
+        click.echo(f"{name:<16} {DESCRIPTIONS[name]}")
+
+
+@click.group("mapping")
+def mapping_group() -> None:
+    """Work with mapping files."""
+
+
+@mapping_group.command("check")
+@click.argument("mapping_file", type=click.Path(dir_okay=False, path_type=Path))
+@friendly_errors
+def mapping_check(mapping_file: Path) -> None:
+    """Check a mapping against the schema before using it; exit 1 on any problem."""
+    problems = check_mapping(mapping_file)
+    if problems:
+        click.echo(f"{mapping_file}: {len(problems)} problem(s):", err=True)
+        for problem in problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(1)
+    click.echo(f"{mapping_file}: OK")
+
+
+@click.group("resolve")
+def resolve_group() -> None:
+    """Review possible duplicates, merge them, or undo a merge."""
+
+
+@resolve_group.command("list")
+@click.pass_context
+@friendly_errors
+def resolve_list(ctx: click.Context) -> None:
+    """Candidate duplicates waiting for review, then the merges made so far."""
+    workspace: Path = ctx.obj["workspace"]
+    store = _store(ctx)
+    decisions = Decisions.load(companion(workspace, "decisions.csv"))
+    waiting = [
+        c
+        for c in read_review(companion(workspace, "review.csv"))
+        if store.has(c.left) and store.has(c.right) and decisions.verdict(c.left, c.right) is None
+    ]
+    click.echo(f"Candidates to review ({len(waiting)}):")
+    for c in waiting:
+        click.echo(f"  {c.score:5.1f}  {c.left} ({c.left_name})  ~  {c.right} ({c.right_name})  [{c.reason}]")
+    click.echo(f"Merges ({len(merges(store))}):")
+    for entry in merges(store):
+        click.echo(f"  {entry['drop']} -> {entry['keep']}  at {entry['at']}  ({entry['reason']})")
+
+
+def _decide(ctx: click.Context, left: str, right: str, decision: str, note: str) -> Decisions:
+    workspace: Path = ctx.obj["workspace"]
+    decisions = Decisions.load(companion(workspace, "decisions.csv"))
+    stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    decisions.record(Decision(left, right, decision, note, stamp))
+    return decisions
+
+
+@resolve_group.command("merge")
+@click.argument("keep")
+@click.argument("drop")
+@click.option("--note", default="", help="Why they are the same (kept in the decisions file).")
+@click.pass_context
+@friendly_errors
+def resolve_merge(ctx: click.Context, keep: str, drop: str, note: str) -> None:
+    """Merge entity DROP into KEEP and record the decision, so later imports keep them one."""
+    store = _store(ctx)
+    merge(store, keep, drop, note or "dualtrace resolve merge")
+    _decide(ctx, keep, drop, "same", note)
+    store.save()
+    click.echo(f"Merged {drop} into {keep}; undo with `dualtrace resolve split {keep} {drop}`.")
+
+
+@resolve_group.command("split")
+@click.argument("keep")
+@click.argument("drop")
+@click.option("--note", default="", help="Why they are different (kept in the decisions file).")
+@click.pass_context
+@friendly_errors
+def resolve_split(ctx: click.Context, keep: str, drop: str, note: str) -> None:
+    """Undo the merge of DROP into KEEP and record that they are not the same."""
+    store = _store(ctx)
+    split(store, keep, drop)
+    _decide(ctx, keep, drop, "not_same", note)
+    store.save()
+    click.echo(f"Split {drop} from {keep}; later imports keep them apart.")
+
+
+IMPORT_COMMANDS = (import_cmd, imports_cmd, formats_cmd, mapping_group, resolve_group)
