@@ -211,7 +211,7 @@ class Mapping:
 
     @property
     def slug(self) -> str:
-        return slugify(self.dataset.get("id", "").removeprefix("source:") or self.dataset["title"])[:60]
+        return slugify(str(self.dataset["id"]).removeprefix("source:"))[:60]
 
     def used_columns(self) -> set[str]:
         fields: list[Field] = [*self.provenance.values(), *self.citation.values()]
@@ -584,6 +584,10 @@ class _Checker:
             self.problem("dataset.kind", f"expected one of {list(kinds)}")
         if "date" in dataset:
             dataset["date"] = str(dataset["date"])
+        if dataset.get("title") and not dataset.get("id"):
+            dataset["id"] = f"source:data-{slugify(str(dataset['title']))[:60]}"
+        if dataset.get("id") and not re.match(r"^source:[a-z0-9][a-z0-9._-]*$", str(dataset["id"])):
+            self.problem("dataset.id", "expected an id like source:data-my-register (lower case, digits, - . _)")
         read_raw = self.keys(top.get("read") or {}, "read", READ_KEYS)
         read = ReadOptions(
             format=read_raw.get("format"),

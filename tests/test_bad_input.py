@@ -1,0 +1,157 @@
+"""Bad input: every problem is named (file, row, column, what was expected), valid
+rows still import, rejected rows go to the rejects file, nothing is lost silently."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from dualtrace.graph.store import EmbeddedStore
+from dualtrace.ingest.formats import get_format
+from dualtrace.ingest.importer import MappingFormat, run_import
+from dualtrace.ingest.mapping import load_mapping
+from dualtrace.ingest.readers import FileRejected
+
+HERE = Path(__file__).parent
+LISTINGS = load_mapping(HERE / "data" / "mappings" / "listings.yaml")
+SII = HERE / "data" / "shared" / "sii_transfers_sample" / "transfers_sample.json"
+HEADER = "ref,name,country,listed,remarks\n"
+
+
+def run(path: Path, store: EmbeddedStore | None = None, **kwargs):
+    store = store if store is not None else EmbeddedStore()
+    report = run_import(store, path, MappingFormat(LISTINGS), file_date="2024-01-01", **kwargs)
+    return store, report
+
+
+def names(store: EmbeddedStore) -> set[str]:
+    return {n.name for n in store.nodes("Organization")}
+
+
+def test_cp1252_is_detected_and_decoded(tmp_path):
+    path = tmp_path / "listings.csv"
+    path.write_bytes((HEADER + "1,Société Générale Écoute,France,01/02/2020,\n").encode("cp1252"))
+    store, report = run(path)
+    assert report.rejected == []
+    assert names(store) == {"Société Générale Écoute"}
+
+
+def test_utf16_with_bom_is_read(tmp_path):
+    path = tmp_path / "listings.csv"
+    path.write_bytes(codecs.BOM_UTF16_LE + (HEADER + "1,Зала Аэро,Russia,2022,\n").encode("utf-16-le"))
+    store, report = run(path)
+    assert report.rejected == []
+    assert names(store) == {"Зала Аэро"}
+    assert next(store.links("LISTED_ON")).props["since"] == "2022"
+
+
+def test_bad_rows_are_rejected_with_reasons_and_the_rest_imports(tmp_path):
+    path = tmp_path / "listings.csv"
+    huge = "x" * 100_000
+    path.write_text(
+        HEADER
+        + "1,Good Company Ltd,Germany,01/02/2020,\n"
+        + "2,Bad Date GmbH,Germany,sometime in spring,\n"
+        + "3,Nowhere Corp,Atlantis,2020,\n"
+        + f"4,Huge Cell SA,France,2020,{huge}\n"
+        + '5,"=HYPERLINK(""http://example.org"",""click"")",Italy,2021,\n'
+        + "6,,Italy,2021,\n",
+        encoding="utf-8",
+    )
+    rejects = tmp_path / "rejects.csv"
+    store, report = run(path, rejects_path=rejects)
+    assert names(store) == {"Good Company Ltd", '=HYPERLINK("http://example.org","click")'}
+    reasons = {r.row: (r.column, r.reason) for r in report.rejected}
+    assert set(reasons) == {3, 4, 5, 7}  # spreadsheet rows: the header is row 1
+    assert reasons[3][0] == "listed" and "cannot read 'sometime in spring' as a date" in reasons[3][1]
+    assert reasons[4][0] == "country" and "unknown country 'Atlantis'" in reasons[4][1]
+    assert reasons[5][0] == "remarks" and "100,000 characters; at most 10,000 expected" in reasons[5][1]
+    assert reasons[7][0] == "name" and "needs name" in reasons[7][1]
+    with rejects.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [int(r["row"]) for r in rows] == [3, 4, 5, 7]
+    assert json.loads(rows[0]["record"])["name"] == "Bad Date GmbH"
+    assert all(r["file"] == str(path) and r["reason"] for r in rows)
+    # the import log counts them too
+    assert store.meta["imports"][-1]["rejected"] == 4
+
+
+def test_formula_cells_stay_text(tmp_path):
+    path = tmp_path / "listings.csv"
+    path.write_text(HEADER + '1,"=cmd|\' /C calc\'!A0",Italy,2021,"=1+1"\n', encoding="utf-8")
+    store, _ = run(path)
+    link = next(store.links("LISTED_ON"))
+    assert store.get(link.source).name == "=cmd|' /C calc'!A0"
+    assert link.props["note"] == "=1+1"
+
+
+def test_empty_file_and_header_only(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(FileRejected, match=r"empty.csv: the file is empty"):
+        run(empty)
+    header_only = tmp_path / "header.csv"
+    header_only.write_text(HEADER, encoding="utf-8")
+    with pytest.raises(FileRejected, match=r"header.csv: no rows after the header"):
+        run(header_only)
+
+
+def test_missing_required_column_in_csv(tmp_path):
+    path = tmp_path / "listings.csv"
+    path.write_text("ref,company,country\n1,Acme,France\n", encoding="utf-8")
+    with pytest.raises(FileRejected, match=r"required column\(s\) 'name' not in the file; found: ref, company, country"):
+        run(path)
+
+
+def test_a_failed_import_leaves_the_store_as_it_was(tmp_path, starter):
+    store = EmbeddedStore()
+    store.add(starter.nodes(), starter.links(), validate=False)
+    before = (store.graph.number_of_nodes(), store.graph.number_of_edges(), dict(store.meta))
+    path = tmp_path / "listings.csv"
+    path.write_text("ref,company\n1,Acme\n", encoding="utf-8")
+    with pytest.raises(FileRejected):
+        run(path, store)
+    assert (store.graph.number_of_nodes(), store.graph.number_of_edges(), store.meta) == before
+
+
+def test_truncated_json_keeps_every_complete_record(tmp_path):
+    text = SII.read_text(encoding="utf-8")
+    cut = text.index('"unique_id": "Packet_Forensics_United States of America_2009"')
+    path = tmp_path / "truncated.json"
+    path.write_text(text[:cut], encoding="utf-8")
+    store = EmbeddedStore()
+    report = run_import(store, path, get_format("sii", path, store), file_date="2024-01-01")
+    assert len(list(store.nodes("Transfer"))) == 4  # the four records before the break
+    [problem] = report.rejected
+    assert problem.row == 5 and "truncated JSON" in problem.reason
+
+
+def test_broken_json_lines_are_reported_and_skipped(tmp_path):
+    source = HERE / "data" / "shared" / "ftm_opensanctions_zala" / "entities.ftm.json"
+    lines = source.read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3][: len(lines[3]) // 2]  # a line cut in half
+    path = tmp_path / "broken.ftm.json"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    store = EmbeddedStore()
+    report = run_import(store, path, get_format("ftm", path, store), file_date="2024-01-01")
+    broken = [r for r in report.rejected if r.row == 4]
+    assert broken and "not valid JSON" in broken[0].reason
+    assert len(list(store.nodes("Person"))) >= 5
+
+
+def test_dangling_ftm_reference_is_reported_not_a_crash(tmp_path):
+    source = HERE / "data" / "shared" / "ftm_opensanctions_zala" / "entities.ftm.json"
+    records = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines()]
+    sanction = next(r for r in records if r["schema"] == "Sanction")
+    target = sanction["properties"]["entity"][0]
+    kept = [r for r in records if r["id"] != target]
+    path = tmp_path / "partial.ftm.json"
+    path.write_text("\n".join(json.dumps(r) for r in kept) + "\n", encoding="utf-8")
+    store = EmbeddedStore()
+    report = run_import(store, path, get_format("ftm", path, store), file_date="2024-01-01")
+    dangling = [r for r in report.rejected if target in r.reason]
+    assert dangling and all("not in this file" in r.reason for r in dangling)
