@@ -132,6 +132,7 @@ def _read_organizations(folder: Traversable | Path, data: Dataset) -> None:
                 "country": row.get("country"),
                 "roles": split(row.get("roles")),
                 "note": row.get("note"),
+                "sources": split(row.get("country_sources")),
             }
         )
         data.node(Node(row["id"], "Organization", props), where, number)
@@ -148,6 +149,7 @@ def _read_buyers(folder: Traversable | Path, data: Dataset) -> None:
                 "level": row.get("level"),
                 "aliases": split(row.get("aliases")),
                 "note": row.get("note"),
+                "sources": split(row.get("country_sources")),
             }
         )
         data.node(Node(row["id"], "GovernmentBuyer", props), where, number)

@@ -1,0 +1,239 @@
+"""Every built-in format imports its real sample (tests/data/shared, copied from
+../shared/data), with counts checked; imports are idempotent and incremental;
+the same party found in several datasets ends up as one entity."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from dualtrace.graph.store import EmbeddedStore
+from dualtrace.ingest.formats import DESCRIPTIONS, get_format
+from dualtrace.ingest.importer import run_import
+from dualtrace.ingest.merge import merge, split
+from dualtrace.ingest.resolution import Decision, Decisions
+
+SHARED = Path(__file__).parent / "data" / "shared"
+SAMPLES = {
+    "sii": SHARED / "sii_transfers_sample" / "transfers_sample.json",
+    "ftm": SHARED / "ftm_opensanctions_zala" / "entities.ftm.json",
+    "ofac-sdn": SHARED / "ofac_sdn_sample" / "sdn_sample.csv",
+    "us-fcc-covered": SHARED / "us_restricted_lists" / "fcc_covered_list.csv",
+    "us-ndaa-889": SHARED / "us_restricted_lists" / "ndaa_section_889.csv",
+    "us-bis-meu": SHARED / "us_restricted_lists" / "bis_military_end_user_list.csv",
+    "us-dod-1260h": SHARED / "us_restricted_lists" / "dod_1260h_chinese_military_companies.csv",
+}
+# (records read, skipped by rule, nodes per kind, links per relationship) on an empty workspace
+EXPECTED = {
+    "sii": (12, 0, {"Organization": 9, "GovernmentBuyer": 10, "Country": 10, "Product": 13, "Transfer": 12},
+            {"SUPPLIER_OF": 12, "DELIVERED_TO": 12, "ITEM_OF": 22, "MAKES": 13, "LOCATED_IN": 19}),
+    "ftm": (75, 16, {"Organization": 9, "Person": 6, "List": 17, "Country": 1},
+            {"LISTED_ON": 26, "OWNER_OF": 9, "DIRECTOR_OF": 3, "LOCATED_IN": 9}),
+    "ofac-sdn": (126, 3, {"Organization": 80, "Person": 44, "List": 1}, {"LISTED_ON": 124}),
+    "us-fcc-covered": (12, 4, {"Organization": 11, "List": 1}, {"LISTED_ON": 11}),
+    "us-ndaa-889": (5, 0, {"Organization": 5, "List": 1}, {"LISTED_ON": 5}),
+    "us-bis-meu": (13, 0, {"GovernmentBuyer": 13, "Country": 10, "List": 1}, {"LISTED_ON": 13, "LOCATED_IN": 13}),
+    "us-dod-1260h": (397, 0, {"Organization": 218, "List": 1}, {"LISTED_ON": 216, "SUBSIDIARY_OF": 139}),
+}  # fmt: skip
+
+
+def imported(name: str, store: EmbeddedStore | None = None, path: Path | None = None, date: str = "2024-05-03"):
+    store = store if store is not None else EmbeddedStore()
+    path = path or SAMPLES[name]
+    report = run_import(store, path, get_format(name, path, store), file_date=date)
+    return store, report
+
+
+def with_starter(starter: EmbeddedStore) -> EmbeddedStore:
+    store = EmbeddedStore()
+    store.add(starter.nodes(), starter.links(), validate=False)
+    return store
+
+
+def snapshot(store: EmbeddedStore):
+    return (
+        {n.id: copy.deepcopy(n.props) for n in store.nodes()},
+        {link.key: copy.deepcopy(link.props) for link in store.links()},
+    )
+
+
+def test_every_builtin_has_a_sample_here():
+    assert set(DESCRIPTIONS) == set(SAMPLES) | {"curated"}
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_builtin_imports_its_real_sample(name):
+    store, report = imported(name)
+    records, skipped, kinds, rels = EXPECTED[name]
+    assert (report.records, report.skipped, len(report.rejected)) == (records, skipped, 0)
+    counts = Counter(n.kind for n in store.nodes())
+    assert {k: counts[k] for k in kinds} == kinds
+    assert Counter(link.rel for link in store.links()) == Counter(rels)
+    # every fact cites the file, its record and the file's date; everything validates
+    kinds_of = {n.id: n.kind for n in store.nodes()}
+    dataset = store.get(report.dataset)
+    assert dataset is not None and dataset.props["date"] == "2024-05-03" and dataset.props["publisher"]
+    for link in store.links():
+        assert report.dataset in link.props["sources"]
+        assert link.props["records"][0].startswith(report.dataset + "#")
+        assert link.props["first_seen"] == link.props["last_seen"] == "2024-05-03"
+        assert store.schema.validate_link(link, kinds_of) == [], link
+    for node in store.nodes():
+        assert store.schema.validate_node(node) == [], node
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_importing_the_same_file_twice_changes_nothing(name, starter):
+    store, _ = imported(name, with_starter(starter))
+    before = snapshot(store)
+    _, again = imported(name, store)
+    assert snapshot(store) == before
+    assert (again.nodes_added, again.nodes_updated, again.links_added, again.links_updated) == (0, 0, 0, 0)
+
+
+def test_specific_facts_from_the_samples():
+    store, _ = imported("ofac-sdn")
+    psb = next(n for n in store.nodes() if n.name == "XINJIANG PUBLIC SECURITY BUREAU")
+    listing = next(store.out_links(psb.id, "LISTED_ON"))
+    assert listing.target == "list:us-sdn" and "GLOMAG" in listing.props["note"]
+    haq = next(n for n in store.nodes("Person") if n.name == "HAQ, Abdul")
+    assert haq.props["country"] == "CN" and "ABUDUHAKE" in haq.props["aliases"]
+
+    store, _ = imported("us-dod-1260h")
+    megvii = next(n for n in store.nodes() if n.name == "Beijing Megvii Technology Co., Ltd.")
+    listing = next(store.out_links(megvii.id, "LISTED_ON"))
+    assert (listing.props["since"], listing.props["until"]) == ("2024-01-31", "2025-01-07")
+    hikvision = next(n for n in store.nodes() if n.name == "Hangzhou Hikvision Digital Technology Co., Ltd.")
+    assert next(store.out_links(hikvision.id, "LISTED_ON")).props["since"] == "2021-06-03"
+    parent = next(store.out_links(hikvision.id, "SUBSIDIARY_OF")).target
+    assert store.get(parent).name == "China Electronics Technology Group Corporation"
+
+    store, _ = imported("us-fcc-covered")
+    names = {n.name for n in store.nodes("Organization")}
+    assert {"Huawei Technologies Company", "ZTE Corporation", "Hangzhou Hikvision Digital Technology Company"} <= names
+    assert not any("foreign country" in n for n in names)
+
+    store, _ = imported("sii")
+    marathon = next(n for n in store.nodes("Organization") if n.name == "MI Marathon")
+    assert marathon.props["roles"] == ["broker"]
+    verint = next(n for n in store.nodes("Organization") if n.name == "Verint")
+    assert verint.props["country"] == "US"  # "United States of America, Israel": the first is the HQ
+
+    store, _ = imported("ftm")
+    zala = next(n for n in store.nodes("Organization") if "Zala" in " ".join([n.name, *n.props.get("aliases", [])]))
+    assert zala.props["country"] == "RU"
+    assert any(link.rel == "OWNER_OF" for link in store.in_links(zala.id))
+
+
+def test_imports_join_the_starter_dataset(starter):
+    store = with_starter(starter)
+    for name in ("us-ndaa-889", "us-fcc-covered", "us-dod-1260h", "ofac-sdn"):
+        imported(name, store)
+    hikvision = store.get("org:hikvision")
+    assert {"source:dataset-ndaa-889", "source:dataset-fcc-covered", "source:dataset-dod-1260h"} <= set(
+        hikvision.props["sources"]
+    )
+    assert "Hangzhou Hikvision Digital Technology Company" in hikvision.props["aliases"]
+    # the OFAC entry for the police bureau meets the government buyer of the starter dataset
+    listings = {link.target for link in store.out_links("buyer:xuar-psb", "LISTED_ON")}
+    assert "list:us-sdn" in listings
+    assert not any(n.name == "XINJIANG PUBLIC SECURITY BUREAU" for n in store.nodes())
+
+
+def test_a_vendor_in_ofac_sii_and_the_starter_is_one_entity_with_three_sources(tmp_path, starter):
+    store = with_starter(starter)
+    imported("ofac-sdn", store)
+    # A record in SII's exact shape; the transfer itself is test data, not a fact.
+    record = json.loads(SAMPLES["sii"].read_text(encoding="utf-8"))[0]
+    record.update(
+        supplier_company="INTELLEXA S.A.", company_name="Intellexa", supplier_company_hq="Greece",
+        recipient_country="Greece", enduser="Test end user (not a real transfer)",
+        title="Test record, not a real transfer", unique_id="TEST_Intellexa",
+    )  # fmt: skip
+    path = tmp_path / "sii-test.json"
+    path.write_text(json.dumps([record]), encoding="utf-8")
+    imported("sii", store, path)
+    intellexa = store.get("org:intellexa-sa")
+    # the starter's own citation, the OFAC file and the SII file
+    assert {"source:axios-intellexa-2024", "source:dataset-ofac-sdn", "source:dataset-sii-transfers"} <= set(
+        intellexa.props["sources"]
+    )
+    sdn = store.graph.get_edge_data("org:intellexa-sa", "list:us-sdn", key="LISTED_ON")["props"]
+    assert {"source:axios-intellexa-2024", "source:data-ofac-sdn-2024", "source:dataset-ofac-sdn"} <= set(sdn["sources"])
+    assert sdn["since"] == "2024-03-05"  # the curated date is kept
+    assert not [n for n in store.nodes("Organization") if n.name.lower().startswith("intellexa s")
+                and n.id != "org:intellexa-sa"]  # fmt: skip
+    supplied = {link.target for link in store.out_links("org:intellexa-sa", "SUPPLIER_OF")}
+    assert supplied == {"transfer:dataset-sii-transfers-test-intellexa"}
+
+
+def test_a_newer_file_updates_what_changed_and_keeps_first_and_last_seen(tmp_path):
+    lines = SAMPLES["us-bis-meu"].read_text(encoding="utf-8").splitlines()
+    v1 = tmp_path / "meu.csv"
+    v1.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    store, first = imported("us-bis-meu", path=v1, date="2024-01-01")
+    gru = next(n for n in store.nodes() if n.name == "Main Intelligence Directorate")
+    # version 2: the GRU row gets an end date, the Belarus row is gone
+    v2_lines = [line.replace(",2021-03-16,,", ",2021-03-16,2024-05-01,") if ",GRU," in line else line
+                for line in lines if "Belarus" not in line]  # fmt: skip
+    v2 = tmp_path / "meu.csv"
+    v2.write_text("\n".join(v2_lines) + "\n", encoding="utf-8")
+    _, second = imported("us-bis-meu", store, v2, date="2024-06-01")
+    assert second.nodes_added == 0 and second.links_added == 0 and second.links_updated >= 12
+    listing = store.graph.get_edge_data(gru.id, "list:us-bis-meu", key="LISTED_ON")["props"]
+    assert listing["until"] == "2024-05-01"
+    assert (listing["first_seen"], listing["last_seen"]) == ("2024-01-01", "2024-06-01")
+    belarus = next(n for n in store.nodes() if "Belarus" in n.name)
+    gone = store.graph.get_edge_data(belarus.id, "list:us-bis-meu", key="LISTED_ON")["props"]
+    assert (gone["first_seen"], gone["last_seen"]) == ("2024-01-01", "2024-01-01")  # kept, not silently dropped
+    assert store.get("source:dataset-bis-meu").props["date"] == "2024-06-01"
+    assert [e["file_date"] for e in store.meta["imports"]] == ["2024-01-01", "2024-06-01"]
+    assert first.sha256 != second.sha256
+
+
+def test_decisions_file_is_applied_by_every_import_and_merges_are_reversible(tmp_path, starter):
+    store = with_starter(starter)
+    decisions_path, review = tmp_path / "decisions.csv", tmp_path / "review.csv"
+    path = SAMPLES["us-dod-1260h"]
+
+    def run():
+        return run_import(store, path, get_format("us-dod-1260h", path, store), file_date="2024-05-03",
+                          decisions_path=decisions_path, review_path=review)  # fmt: skip
+
+    assert run().candidates >= 10
+    pairs = [line.split(",")[1:4:2] for line in review.read_text(encoding="utf-8").splitlines()[1:]]
+    same = ["org:avic-xian-aircraft-industry-group-company-ltd", "org:xi-an-aircraft-industry-group-co-ltd"]
+    different = ["org:14th-research-institute-of-cetc", "org:15th-research-institute-of-cetc"]
+    assert same in pairs and different in pairs
+    before = snapshot(store)
+    # the DoD list itself says AVIC Xi'an was formerly Xi'an Aircraft Industry Group: the same company
+    decisions = Decisions.load(decisions_path)
+    decisions.record(Decision(*same, "same", "renamed, per the 1260H list", "2024-06-01"))
+    decisions.record(Decision(*different, "not_same", "two institutes", "2024-06-01"))
+    report = run()
+    assert report.merged == 1 and not store.has(same[1])
+    kept = store.get(same[0])
+    assert "Xi'an Aircraft Industry Group Co., Ltd." in kept.props["aliases"]
+    pairs = [line.split(",")[1:4:2] for line in review.read_text(encoding="utf-8").splitlines()[1:]]
+    assert same not in pairs and different not in pairs  # decided pairs leave the review file
+    # a third import changes nothing: the decision keeps them one entity
+    merged_state = snapshot(store)
+    assert run().merged == 0 and snapshot(store) == merged_state
+    # split undoes the merge exactly
+    split(store, *same)
+    assert snapshot(store) == before
+
+
+def test_merge_moves_links_and_names_and_split_restores_exactly(starter):
+    store = with_starter(starter)
+    before = snapshot(store)
+    merge(store, "org:intellexa-sa", "org:intellexa-ltd", "test")
+    kept = store.get("org:intellexa-sa")
+    assert "Intellexa Limited" in kept.props["aliases"] and not store.has("org:intellexa-ltd")
+    assert store.graph.has_edge("org:intellexa-sa", "list:us-sdn", key="LISTED_ON")
+    split(store, "org:intellexa-sa", "org:intellexa-ltd")
+    assert snapshot(store) == before
