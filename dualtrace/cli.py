@@ -263,10 +263,10 @@ def categories(ctx: click.Context) -> None:
         click.echo(value)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
-
-
 # Import, resolution and import-log commands live in their own module.
 for command in IMPORT_COMMANDS:
     main.add_command(command)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

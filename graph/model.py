@@ -49,6 +49,6 @@ def slugify(text: str) -> str:
     >>> slugify("Zhejiang Dahua Technology Co., Ltd.")
     'zhejiang-dahua-technology-co-ltd'
     """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    ascii_text = text if text.isascii() else unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug or "x"

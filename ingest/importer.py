@@ -26,10 +26,10 @@ from dualtrace.graph.errors import RecordProblem
 from dualtrace.graph.model import Node, slugify
 from dualtrace.graph.store import EmbeddedStore
 from dualtrace.ingest.merge import merge
-from dualtrace.ingest.props import merge_props
+from dualtrace.ingest.props import MAX_RECORDS, merge_props
 from dualtrace.ingest.readers import FileRejected, read_records
 from dualtrace.ingest.resolution import Decisions, Resolver, find_candidates, read_review, write_review
-from dualtrace.ingest.staging import Entity, Rejected, Unit
+from dualtrace.ingest.staging import Entity, Rejected, Relation, Unit
 
 REFERENCE_KINDS = ("Country", "Source")  # reference data: no per-import provenance on the node itself
 
@@ -157,6 +157,46 @@ def dataset_source(dataset: dict[str, Any], file_date: str) -> Node:
     return Node(source_id, "Source", {k: v for k, v in props.items() if v})
 
 
+@dataclass(slots=True)
+class _Staged:
+    """One entity or link of the import: its properties, and apart from them the
+    provenance that grows with every record (kept apart so that a vendor named in
+    a million rows costs a dictionary lookup per row, not a merge)."""
+
+    kind: str
+    props: dict[str, Any]
+    sources: dict[str, None] = field(default_factory=dict)  # ordered set
+    records: list[str] = field(default_factory=list)
+    seen: Any = None  # the last props object merged in: the same object again needs no merge
+    last_cited: Any = None  # the last (interned) sources tuple: the same again needs no work
+
+    def cite(self, sources: tuple[str, ...], record: str) -> None:
+        if sources is not self.last_cited:
+            self.last_cited = sources
+            for source in sources:
+                if source not in self.sources and len(self.sources) < MAX_RECORDS:
+                    self.sources[source] = None
+        if len(self.records) < MAX_RECORDS and (not self.records or self.records[-1] != record):
+            self.records.append(record)
+
+    def full_props(
+        self, file_date: str, with_provenance: bool, shared: dict[tuple[str, ...], list[str]]
+    ) -> dict[str, Any]:
+        """The properties to store (built in place: the staged copy is dropped after).
+        Equal source lists are shared between links: a million links citing the same
+        two sources hold one list."""
+        props = self.props if self.props is not self.seen else dict(self.props)
+        if with_provenance:
+            key = tuple(self.sources)
+            sources = shared.get(key)
+            if sources is None:
+                sources = shared[key] = list(key)
+            props["sources"] = sources
+            props["records"] = self.records
+            props["first_seen"] = props["last_seen"] = file_date
+        return props
+
+
 class _Staging:
     """Entities and links of the import, merged among themselves, not yet in the store."""
 
@@ -167,25 +207,49 @@ class _Staging:
         self.source = source
         self.file_date = file_date
         self.cross_record = cross_record
-        self.nodes: dict[str, tuple[str, dict[str, Any]]] = {source.id: ("Source", dict(source.props))}
-        self.links: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self.nodes: dict[str, _Staged] = {source.id: _Staged("Source", dict(source.props))}
+        self.kinds_seed = {source.id: "Source"}
+        self.links: dict[tuple[str, str, str], _Staged] = {}
         self.global_ids: dict[str, str] = {}
+        self.resolved: dict[tuple[Any, ...], str] = {}
+        self.kinds: dict[str, str] = dict(self.kinds_seed)
+        self.interned: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self.valid_ends: set[tuple[str, str | None, str | None]] = set()
 
     def kind_of(self, node_id: str) -> str | None:
-        staged = self.nodes.get(node_id)
-        return staged[0] if staged else self.store.kind_of(node_id)
+        kind = self.kinds.get(node_id)
+        if kind is None:
+            data = self.store.graph._node.get(node_id)  # the plain dict behind graph.nodes: much faster
+            if data is not None:
+                kind = self.kinds[node_id] = data["kind"]
+        return kind
+
+    def _intern(self, sources: tuple[str, ...]) -> tuple[str, ...]:
+        found = self.interned.get(sources)
+        if found is None:
+            found = self.interned[sources] = sources
+        return found
+
+    def _resolve(self, entity: Entity) -> str:
+        if entity.id is not None:
+            return entity.id
+        props = entity.props
+        key = (entity.kind, props.get("name"), tuple(props.get("aliases") or ()), props.get("country"))
+        found = self.resolved.get(key)
+        if found is None:
+            found = self.resolved[key] = self.resolver.resolve(entity)
+        return found
 
     def add(self, unit: Unit) -> Rejected | None:
         """Stage one record; returns why it cannot be imported, if it cannot."""
         record = f"{self.source.id}#{unit.record_id}"
-        sources = [self.source.id]
         ids: dict[str, tuple[str, Entity]] = {}
         for citation in unit.citations:
             assert citation.id is not None
             ids[citation.key] = (citation.id, citation)
-            sources.append(citation.id)
+        sources = self._intern((self.source.id, *(c.id for c in unit.citations if c.id)))
         for entity in unit.entities:
-            node_id = self.resolver.resolve(entity)
+            node_id = self._resolve(entity)
             kind = self.kind_of(node_id) or entity.kind
             if kind != entity.kind and {kind, entity.kind} != {"Organization", "GovernmentBuyer"}:
                 return Rejected(unit.row, "(record)", f"{entity.props.get('name')!r} is a {kind} ({node_id}) "
@@ -193,76 +257,99 @@ class _Staging:
             ids[entity.key] = (node_id, entity)
         links = []
         for relation in unit.relations:
-            ends: list[str | None] = []
-            for key in (relation.source, relation.target):
-                found = ids.get(key)
-                if found:
-                    ends.append(found[0])
-                elif self.cross_record:
-                    ends.append(self.global_ids.get(key) or (key if self.kind_of(key) else None))
-                else:
-                    ends.append(None)
-            source_id, target_id = ends
-            if source_id is None or target_id is None:
-                missing = relation.source if source_id is None else relation.target
-                return Rejected(unit.row, "(reference)", f"{relation.rel} points to {missing!r}, which is not in "
-                                "this file (a partial export?)", {})  # fmt: skip
-            rel = self.schema.relationships[relation.rel]
-            for end, node_id, allowed in (("source", source_id, rel.from_kinds), ("target", target_id, rel.to_kinds)):
-                staged_kind = next((e.kind for i, e in ids.values() if i == node_id), None)
-                kind = self.kind_of(node_id) or staged_kind
-                if kind not in allowed:
-                    return Rejected(unit.row, "(record)", f"{relation.rel} {end} must be {' or '.join(allowed)}; "
-                                    f"{node_id} is a {kind}", {})  # fmt: skip
-            props = {
-                **relation.props,
-                "sources": list(dict.fromkeys([*relation.props.get("sources", []), *sources])),
-                "records": [record],
-                "first_seen": self.file_date,
-                "last_seen": self.file_date,
-            }
-            links.append(((source_id, relation.rel, target_id), props))
+            ends = self._ends(relation, ids)
+            if isinstance(ends, str):
+                return Rejected(unit.row, "(reference)", ends, {})
+            problem = self._check_ends(relation.rel, ends, ids)
+            if problem:
+                return Rejected(unit.row, "(record)", problem, {})
+            links.append(((ends[0], relation.rel, ends[1]), relation.props))
         for node_id, entity in ids.values():
             self._stage_node(node_id, entity, sources, record)
             if self.cross_record:
                 self.global_ids[entity.key] = node_id
         for key, props in links:
-            old = self.links.get(key)
-            self.links[key] = props if old is None else merge_props(old, props, owned=False)
+            self._stage_link(key, props, sources, record)
         return None
 
-    def _stage_node(self, node_id: str, entity: Entity, sources: list[str], record: str) -> None:
-        kind = self.kind_of(node_id) or entity.kind
-        allowed = self.schema.node_properties(kind)
-        props = {k: v for k, v in entity.props.items() if k in allowed}
-        if kind not in REFERENCE_KINDS:
-            props.update(
-                {
-                    "sources": sources if entity.kind != "Source" else [self.source.id],
-                    "records": [record],
-                    "first_seen": self.file_date,
-                    "last_seen": self.file_date,
-                }
-            )
+    def _ends(self, relation: Relation, ids: dict[str, tuple[str, Entity]]) -> tuple[str, str] | str:
+        """The node ids at both ends, or why one is missing."""
+        ends: list[str] = []
+        for key in (relation.source, relation.target):
+            found = ids.get(key)
+            node_id = found[0] if found else None
+            if node_id is None and self.cross_record:
+                node_id = self.global_ids.get(key) or (key if self.kind_of(key) else None)
+            if node_id is None:
+                return f"{relation.rel} points to {key!r}, which is not in this file (a partial export?)"
+            ends.append(node_id)
+        return ends[0], ends[1]
+
+    def _check_ends(self, rel_name: str, ends: tuple[str, str], ids: dict[str, tuple[str, Entity]]) -> str | None:
+        kinds = [self.kind_of(node_id) or next((e.kind for i, e in ids.values() if i == node_id), None)
+                 for node_id in ends]  # fmt: skip
+        triple = (rel_name, kinds[0], kinds[1])
+        if triple in self.valid_ends:
+            return None
+        rel = self.schema.relationships[rel_name]
+        for end, node_id, kind, allowed in (
+            ("source", ends[0], kinds[0], rel.from_kinds),
+            ("target", ends[1], kinds[1], rel.to_kinds),
+        ):
+            if kind not in allowed:
+                return f"{rel_name} {end} must be {' or '.join(allowed)}; {node_id} is a {kind}"
+        self.valid_ends.add(triple)
+        return None
+
+    def _stage_link(
+        self, key: tuple[str, str, str], props: dict[str, Any], sources: tuple[str, ...], record: str
+    ) -> None:
+        own_sources = props.get("sources")
+        if own_sources:
+            props = {k: v for k, v in props.items() if k != "sources"}
+        staged = self.links.get(key)
+        if staged is None:
+            staged = self.links[key] = _Staged(key[1], props)
+        elif staged.props != props:
+            staged.props = merge_props(staged.props, props, owned=False)
+        staged.cite(self._intern((*own_sources, *sources)) if own_sources else sources, record)
+
+    def _stage_node(self, node_id: str, entity: Entity, sources: tuple[str, ...], record: str) -> None:
         staged = self.nodes.get(node_id)
         if staged is None:
-            self.nodes[node_id] = (kind, props)
+            kind = self.kind_of(node_id) or entity.kind
+            allowed = self.schema.node_properties(kind)
+            props = {k: v for k, v in entity.props.items() if k in allowed and k not in ("sources", "records")}
+            staged = self.nodes[node_id] = _Staged(kind, props, seen=entity.props)
+            self.kinds[node_id] = kind
             if entity.id is None and not self.store.has(node_id):
                 self.resolver.index(node_id, kind, props)
-        elif staged[1] is not props:
-            merged = merge_props(staged[1], props, owned=False, has_aliases="aliases" in allowed)
-            if merged is not staged[1]:
-                self.nodes[node_id] = (kind, merged)
+        elif staged.seen is not entity.props:
+            allowed = self.schema.node_properties(staged.kind)
+            props = {k: v for k, v in entity.props.items() if k in allowed and k not in ("sources", "records")}
+            staged.props = merge_props(staged.props, props, owned=False, has_aliases="aliases" in allowed)
+            staged.seen = entity.props
+        if staged.kind not in REFERENCE_KINDS:
+            own = entity.props.get("sources")
+            if own:
+                staged.cite(self._intern((*own, *sources)), record)
+            else:
+                staged.cite(sources if entity.kind != "Source" else self._intern((self.source.id,)), record)
 
     def apply(self, report: ImportReport) -> list[str]:
         """Merge the staged records into the store; returns the ids of new entities."""
         new_ids = []
         store = self.store
         origin = self.source.id
-        for node_id, (kind, props) in self.nodes.items():
+        shared: dict[tuple[str, ...], list[str]] = {}
+        for node_id in list(self.nodes):  # in staging order, freeing each staged copy as it goes
+            staged = self.nodes.pop(node_id)
+            kind = staged.kind
+            props = staged.full_props(self.file_date, kind not in REFERENCE_KINDS, shared)
             old = store.get(node_id)
             if old is None:
-                store.add([Node(node_id, kind, {**props, "origin": origin})], validate=False)
+                props["origin"] = origin
+                store.graph.add_node(node_id, kind=kind, props=props)
                 report.nodes_added += 1
                 new_ids.append(node_id)
                 continue
@@ -275,10 +362,13 @@ class _Staging:
                 store.add([Node(node_id, old.kind, merged)], validate=False)
                 report.nodes_updated += 1
         graph = store.graph
-        for (source, rel, target), props in self.links.items():
+        for source, rel, target in list(self.links):
+            staged_link = self.links.pop((source, rel, target))
+            props = staged_link.full_props(self.file_date, True, shared)
             data = graph.get_edge_data(source, target, key=rel)
             if data is None:
-                graph.add_edge(source, target, key=rel, props={**props, "origin": origin})
+                props["origin"] = origin
+                graph.add_edge(source, target, key=rel, props=props)
                 report.links_added += 1
                 continue
             old_props = data["props"]

@@ -26,6 +26,7 @@ from dualtrace.ingest.staging import Entity, Rejected, Relation, Unit
 from dualtrace.ingest.values import DateValue, ValueProblem, parse_country, parse_date, parse_integer, parse_year
 
 MAX_CELL = 10_000
+CACHE_LIMIT = 500_000  # memoised entities kept per import before the memo is cleared
 TEMPLATE_RE = re.compile(r"\{([^{}]+)\}")
 SOURCE_KEYS = ("column", "columns", "constant", "template", "value")
 MODIFIER_KEYS = ("split", "pattern", "map", "unmapped", "type", "formats", "first", "default", "required", "max_length")
@@ -208,6 +209,8 @@ class Mapping:
     provenance: dict[str, Field]
     citation: dict[str, Field]
     schema: Schema
+    _cache: dict[tuple[str, tuple[Any, ...]], Any] = field(default_factory=dict, repr=False)
+    _spec_columns: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     @property
     def slug(self) -> str:
@@ -316,6 +319,28 @@ class Mapping:
         return unit
 
     def _provenance(self, values: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        """Status, dates and note of the record's links (memoised like entities)."""
+        columns = self._spec_columns.get("(provenance)")
+        if columns is None:
+            columns = self._spec_columns["(provenance)"] = tuple(
+                sorted({c for f in self.provenance.values() for c in f.columns()})
+            )
+        cells = tuple(values.get(c) for c in columns)
+        try:
+            cached = self._cache.get(("(provenance)", cells))
+        except TypeError:
+            return self._evaluate_provenance(values)
+        if cached is None:
+            try:
+                cached = self._evaluate_provenance(values)
+            except _RowProblem as exc:
+                cached = exc
+            self._cache["(provenance)", cells] = cached
+        if isinstance(cached, _RowProblem):
+            raise cached
+        return cached
+
+    def _evaluate_provenance(self, values: dict[str, Any]) -> tuple[dict[str, Any], str]:
         props: dict[str, Any] = {}
         approx = ""
         for name, fld in self.provenance.items():
@@ -332,14 +357,52 @@ class Mapping:
         return props, approx
 
     def _entities(self, spec: EntitySpec, values: dict[str, Any], unit: Unit, provenance: dict[str, Any]) -> list[str]:
+        keys = []
+        for index, (props, fixed_id) in enumerate(self._built(spec, values)):
+            entity_id = fixed_id
+            if entity_id is None and spec.kind == "Transfer":
+                entity_id = f"transfer:{self.slug}-{slugify(unit.record_id)}"[:120]
+            entity = Entity(f"{unit.row}.{spec.name}.{index}", spec.kind, props, entity_id)
+            unit.entities.append(entity)
+            keys.append(entity.key)
+            if entity.kind in ("Organization", "GovernmentBuyer") and props.get("country"):
+                keys_country = self._country_entity(props["country"], unit)
+                unit.relations.append(Relation(entity.key, "LOCATED_IN", keys_country, dict(provenance)))
+        return keys
+
+    def _built(self, spec: EntitySpec, values: dict[str, Any]) -> list[tuple[dict[str, Any], str | None]]:
+        """The entities ``spec`` makes of ``values``, memoised on the cells it reads:
+        a vendor named in a million rows is built and checked once. The result is
+        shared between rows and must not be changed."""
+        columns = self._spec_columns.get(spec.name)
+        if columns is None:
+            columns = self._spec_columns[spec.name] = _entity_columns(spec)
+        cells = tuple(values.get(c) for c in columns)
+        try:
+            cached = self._cache.get((spec.name, cells))
+        except TypeError:  # a JSON list or object in a cell: not hashable, build every time
+            return self._build(spec, values)
+        if cached is None:
+            if len(self._cache) > CACHE_LIMIT:
+                self._cache.clear()
+            try:
+                cached = self._build(spec, values)
+            except _RowProblem as exc:
+                cached = exc
+            self._cache[spec.name, cells] = cached
+        if isinstance(cached, _RowProblem):
+            raise cached
+        return cached
+
+    def _build(self, spec: EntitySpec, values: dict[str, Any]) -> list[tuple[dict[str, Any], str | None]]:
+        if spec.when and not all(_holds(rule, values) for rule in spec.when):
+            return []
         items: list[Any] = [None]
         if spec.each is not None:
             found = self._value(spec.each, values, f"entities.{spec.name}.each")
             items = found if isinstance(found, list) else ([] if found is None else [found])
-        if spec.when and not all(_holds(rule, values) for rule in spec.when):
-            return []
-        keys = []
-        for index, item in enumerate(items):
+        built = []
+        for item in items:
             props: dict[str, Any] = {}
             for name, fld in spec.properties.items():
                 value = self._value(fld, values, f"entities.{spec.name}.{name}", item)
@@ -347,20 +410,16 @@ class Mapping:
                     value = value.start
                 if value is not None:
                     props[name] = value
-            entity = self._entity(spec, props, values, item, unit, index)
-            if entity is None:
-                continue
-            unit.entities.append(entity)
-            keys.append(entity.key)
-            if entity.kind in ("Organization", "GovernmentBuyer") and entity.props.get("country"):
-                keys_country = self._country_entity(entity.props["country"], unit)
-                unit.relations.append(Relation(entity.key, "LOCATED_IN", keys_country, dict(provenance)))
-        return keys
+            entity = self._entity(spec, props, values, item)
+            if entity is not None:
+                built.append(entity)
+        return built
 
     def _entity(
-        self, spec: EntitySpec, props: dict[str, Any], values: dict[str, Any], item: Any, unit: Unit, index: int
-    ) -> Entity | None:
-        key = f"{unit.row}.{spec.name}.{index}"
+        self, spec: EntitySpec, props: dict[str, Any], values: dict[str, Any], item: Any
+    ) -> tuple[dict[str, Any], str | None] | None:
+        """Checked properties and fixed id (if any) of one entity; None when an
+        optional entity is absent; raises :class:`_RowProblem`."""
         if spec.kind == "Country":
             code = props.get("iso2") or props.get("name")
             if code is None:
@@ -371,13 +430,11 @@ class Mapping:
                 code = parse_country(code)
             except ValueProblem as exc:
                 raise _RowProblem(_first_column(spec, ("iso2", "name")), str(exc)) from None
-            return Entity(key, "Country", {"name": country_name(code), "iso2": code}, id=f"country:{code}")
+            return {"name": country_name(code), "iso2": code}, f"country:{code}"
         entity_id = None
         if spec.id is not None:
             raw = self._value(spec.id, values, f"entities.{spec.name}.id", item)
             entity_id = str(raw) if raw else None
-        elif spec.kind == "Transfer":
-            entity_id = f"transfer:{self.slug}-{slugify(unit.record_id)}"[:120]
         missing = [
             name for name, p in self.schema.node_properties(spec.kind).items() if p.required and name not in props
         ]
@@ -396,12 +453,15 @@ class Mapping:
         if problems:
             first = problems[0]
             raise _RowProblem(_first_column(spec, (first.field,)), f"{spec.name}.{first.field}: {first.message}")
-        return Entity(key, spec.kind, props, id=entity_id)
+        return props, entity_id
 
     def _country_entity(self, code: str, unit: Unit) -> str:
         key = f"{unit.row}.country.{code}"
         if not any(e.key == key for e in unit.entities):
-            unit.entities.append(Entity(key, "Country", {"name": country_name(code), "iso2": code}, f"country:{code}"))
+            props = _COUNTRY_PROPS.get(code)
+            if props is None:
+                props = _COUNTRY_PROPS[code] = {"name": country_name(code), "iso2": code}
+            unit.entities.append(Entity(key, "Country", props, f"country:{code}"))
         return key
 
     def _citation(self, values: dict[str, Any], unit: Unit) -> None:
@@ -423,6 +483,16 @@ class Mapping:
         props.setdefault("kind", "other")
         ident = slugify(props.get("url") or props["title"])[:80]
         unit.citations.append(Entity(f"{unit.row}.citation", "Source", props, id=f"source:{self.slug}-{ident}"))
+
+
+_COUNTRY_PROPS: dict[str, dict[str, str]] = {}
+
+
+def _entity_columns(spec: EntitySpec) -> tuple[str, ...]:
+    """Every column an entity spec reads: its memo key."""
+    fields = [*spec.properties.values(), *(f for f in (spec.each, spec.id) if f)]
+    columns = {c for f in fields for c in f.columns()} | {rule["column"] for rule in spec.when}
+    return tuple(sorted(columns))
 
 
 def _holds(rule: dict[str, Any], values: dict[str, Any]) -> str | None:

@@ -14,7 +14,10 @@ from typing import Any
 
 from dualtrace.ingest.normalize import plain_name
 
-MAX_RECORDS = 50  # record ids kept per entity or link; a vendor in a million rows keeps the first 50
+# Record ids and sources kept per entity or link. A vendor named in a million rows
+# keeps the first 50 of each (the dataset's own Source always among them); the
+# import log keeps the counts.
+MAX_RECORDS = 50
 LIST_PROPS = ("aliases", "roles", "sources", "records")
 
 
@@ -56,7 +59,7 @@ def merge_props(old: dict[str, Any], new: dict[str, Any], *, owned: bool, has_al
         if value == current:
             continue
         if key in LIST_PROPS:
-            merged = _union(current or [], value, MAX_RECORDS if key == "records" else None)
+            merged = _union(current or [], value, MAX_RECORDS if key in ("records", "sources") else None)
             if merged != current:
                 put(key, merged)
         elif key in ("first_seen", "since"):

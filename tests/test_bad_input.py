@@ -103,7 +103,9 @@ def test_empty_file_and_header_only(tmp_path):
 def test_missing_required_column_in_csv(tmp_path):
     path = tmp_path / "listings.csv"
     path.write_text("ref,company,country\n1,Acme,France\n", encoding="utf-8")
-    with pytest.raises(FileRejected, match=r"required column\(s\) 'name' not in the file; found: ref, company, country"):
+    with pytest.raises(
+        FileRejected, match=r"required column\(s\) 'name' not in the file; found: ref, company, country"
+    ):
         run(path)
 
 

@@ -163,7 +163,9 @@ def test_a_vendor_in_ofac_sii_and_the_starter_is_one_entity_with_three_sources(t
         intellexa.props["sources"]
     )
     sdn = store.graph.get_edge_data("org:intellexa-sa", "list:us-sdn", key="LISTED_ON")["props"]
-    assert {"source:axios-intellexa-2024", "source:data-ofac-sdn-2024", "source:dataset-ofac-sdn"} <= set(sdn["sources"])
+    assert {"source:axios-intellexa-2024", "source:data-ofac-sdn-2024", "source:dataset-ofac-sdn"} <= set(
+        sdn["sources"]
+    )
     assert sdn["since"] == "2024-03-05"  # the curated date is kept
     assert not [n for n in store.nodes("Organization") if n.name.lower().startswith("intellexa s")
                 and n.id != "org:intellexa-sa"]  # fmt: skip
@@ -187,7 +189,7 @@ def test_a_newer_file_updates_what_changed_and_keeps_first_and_last_seen(tmp_pat
     listing = store.graph.get_edge_data(gru.id, "list:us-bis-meu", key="LISTED_ON")["props"]
     assert listing["until"] == "2024-05-01"
     assert (listing["first_seen"], listing["last_seen"]) == ("2024-01-01", "2024-06-01")
-    belarus = next(n for n in store.nodes() if "Belarus" in n.name)
+    belarus = next(n for n in store.nodes("GovernmentBuyer") if "Belarus" in n.name)
     gone = store.graph.get_edge_data(belarus.id, "list:us-bis-meu", key="LISTED_ON")["props"]
     assert (gone["first_seen"], gone["last_seen"]) == ("2024-01-01", "2024-01-01")  # kept, not silently dropped
     assert store.get("source:dataset-bis-meu").props["date"] == "2024-06-01"

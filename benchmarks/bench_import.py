@@ -1,0 +1,139 @@
+"""Benchmark: import a synthetic transfers CSV (1,000,000 rows by default) shaped like
+Privacy International's SII records, through the mapping in ``transfers.yaml``:
+reading, normalisation, entity resolution, the fuzzy review pass and the merge
+into the workspace, all included. Reports rows per second and peak memory, and the
+same for a naive baseline in the same run: pandas ``iterrows`` inserting one row at
+a time into a networkx graph (no validation, no resolution).
+
+    python -m benchmarks.bench_import [--rows 1000000] [--baseline-rows 200000]
+
+Each measurement runs in a fresh process so peak memory (ru_maxrss) is its own.
+Targets (issue 4): at least 50,000 rows/s and under 3 GB peak for the full import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).parent
+GOODS = ["Lawful interception", "Monitoring centre", "Intrusion software", "Deep packet inspection",
+         "Fibre taps / probes", "Off the air interception", "Facial recognition", "Video surveillance"]  # fmt: skip
+COUNTRIES = ["China", "Israel", "Germany", "United States of America", "Italy", "United Kingdom", "France",
+             "Russia", "Netherlands", "South Korea"]  # fmt: skip
+RECIPIENTS = ["Algeria", "Uganda", "Colombia", "Ethiopia", "Nigeria", "Pakistan", "Kenya", "Ecuador", "Serbia",
+              "Zimbabwe", "Egypt", "Bahrain", "Mexico", "Malaysia", "Venezuela", "Turkey", "Morocco"]  # fmt: skip
+AGENCIES = ["Ministry of Interior", "National Police", "Military Intelligence", "National Security Service",
+            "Presidential Guard", "Telecom Regulator", "Customs Service", "City Police"]  # fmt: skip
+
+
+def generate(path: Path, rows: int, seed: int = 7) -> Path:
+    """A CSV with SII's columns: 5,000 suppliers (Pareto-distributed deal counts),
+    one to three goods per deal, end users per recipient country."""
+    rng = random.Random(seed)
+    suppliers = [(f"Vendor {i} Technologies Ltd", rng.choice(COUNTRIES)) for i in range(5000)]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["unique_id", "supplier_company", "supplier_company_hq", "recipient_country", "enduser",
+                         "goods", "order_year", "title", "source_link"])  # fmt: skip
+        for i in range(rows):
+            name, hq = suppliers[min(int(rng.paretovariate(1.2)) - 1, len(suppliers) - 1) * 7 % len(suppliers)]
+            country = rng.choice(RECIPIENTS)
+            goods = ";".join(rng.sample(GOODS, rng.randint(1, 3)))
+            year = rng.randint(2000, 2024)
+            writer.writerow([f"T{i}", name, hq, country, f"{rng.choice(AGENCIES)} of {country}", goods, year,
+                             f"{name} sales to {country}", f"https://example.org/report/{i % 20000}"])  # fmt: skip
+    return path
+
+
+def run_dualtrace(path: Path) -> dict[str, float]:
+    from dualtrace.graph.store import EmbeddedStore
+    from dualtrace.ingest.importer import MappingFormat, run_import
+    from dualtrace.ingest.mapping import load_mapping
+
+    mapping = MappingFormat(load_mapping(HERE / "transfers.yaml"))
+    store = EmbeddedStore()
+    start = time.perf_counter()
+    report = run_import(store, path, mapping, file_date="2024-01-01", review_path=path.with_suffix(".review.csv"),
+                        progress=False)  # fmt: skip
+    seconds = time.perf_counter() - start
+    return {"rows": report.records, "seconds": seconds, "rejected": len(report.rejected),
+            "nodes": store.graph.number_of_nodes(), "links": store.graph.number_of_edges()}  # fmt: skip
+
+
+def run_baseline(path: Path, rows: int) -> dict[str, float]:
+    import networkx as nx
+    import pandas as pd
+
+    start = time.perf_counter()
+    frame = pd.read_csv(path, nrows=rows)
+    graph = nx.MultiDiGraph()
+    for _, row in frame.iterrows():
+        transfer = f"transfer:{row['unique_id']}"
+        supplier = f"org:{row['supplier_company']}"
+        buyer = f"buyer:{row['enduser']}"
+        graph.add_node(supplier, kind="Organization", name=row["supplier_company"], country=row["supplier_company_hq"])
+        graph.add_node(buyer, kind="GovernmentBuyer", name=row["enduser"], country=row["recipient_country"])
+        graph.add_node(transfer, kind="Transfer", name=row["title"], year=int(row["order_year"]))
+        graph.add_edge(supplier, transfer, key="SUPPLIER_OF", sources=[row["source_link"]])
+        graph.add_edge(transfer, buyer, key="DELIVERED_TO", sources=[row["source_link"]])
+        for item in str(row["goods"]).split(";"):
+            product = f"product:{row['supplier_company']}:{item}"
+            graph.add_node(product, kind="Product", name=item)
+            graph.add_edge(product, transfer, key="ITEM_OF", sources=[row["source_link"]])
+            graph.add_edge(supplier, product, key="MAKES", sources=[row["source_link"]])
+    seconds = time.perf_counter() - start
+    return {"rows": len(frame), "seconds": seconds, "nodes": graph.number_of_nodes(), "links": graph.number_of_edges()}
+
+
+def measure(kind: str, path: Path, rows: int) -> dict[str, float]:
+    """Run one measurement in a fresh interpreter; adds peak memory."""
+    code = (
+        "import json, resource, sys; from pathlib import Path; from benchmarks.bench_import import run_dualtrace, "
+        f"run_baseline; r = run_{kind}(Path({str(path)!r}){'' if kind == 'dualtrace' else f', {rows}'}); "
+        "r['peak_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024; print(json.dumps(r))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=HERE.parent)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--baseline-rows", type=int, default=200_000, help="rows the (slow) baseline imports")
+    parser.add_argument("--out", type=Path, default=HERE / "results" / "import.json")
+    args = parser.parse_args()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    data = generate(args.out.parent / f"transfers-{args.rows}.csv", args.rows)
+    ours = measure("dualtrace", data, args.rows)
+    base = measure("baseline", data, min(args.baseline_rows, args.rows))
+    ours_rate, base_rate = ours["rows"] / ours["seconds"], base["rows"] / base["seconds"]
+    result = {
+        "rows": args.rows,
+        "file_mb": round(data.stat().st_size / 2**20, 1),
+        "dualtrace_rows_per_s": round(ours_rate),
+        "dualtrace_seconds": round(ours["seconds"], 1),
+        "dualtrace_peak_mb": round(ours["peak_mb"]),
+        "dualtrace_nodes": ours["nodes"],
+        "dualtrace_links": ours["links"],
+        "baseline_rows": base["rows"],
+        "baseline_rows_per_s": round(base_rate),
+        "baseline_peak_mb": round(base["peak_mb"]),
+        "speedup": round(ours_rate / base_rate, 2),
+        "target_rows_per_s_met": ours_rate >= 50_000,
+        "target_peak_memory_met": ours["peak_mb"] < 3 * 1024,
+    }
+    print(json.dumps(result))
+    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    del resource  # imported for the measuring subprocess's benefit; keeps linters honest
+    main()

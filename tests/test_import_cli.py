@@ -1,0 +1,124 @@
+"""`dualtrace import`, `imports`, `formats`, `mapping check` and `resolve` end to end,
+including an import killed half-way."""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from dualtrace.cli import main
+
+HERE = Path(__file__).parent
+SHARED = HERE / "data" / "shared"
+LISTINGS = HERE / "data" / "mappings" / "listings.yaml"
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_import_with_a_builtin_format_then_list_imports(workspace):
+    sample = SHARED / "ofac_sdn_sample" / "sdn_sample.csv"
+    result = invoke("import", str(sample), "--format", "ofac-sdn", "--date", "2024-05-03")
+    assert result.exit_code == 0, result.output
+    assert "records read: 126; skipped by rule: 3; rejected: 0" in result.output
+    result = invoke("import", str(sample), "--format", "ofac-sdn", "--date", "2024-05-03")
+    assert "entities added: 0, updated: 0; links added: 0, updated: 0" in result.output
+    listed = invoke("imports")
+    assert listed.exit_code == 0
+    assert listed.output.count("ofac-sdn") == 2 and "file date 2024-05-03" in listed.output
+
+
+def test_rejected_rows_give_a_rejects_file_and_a_non_zero_exit(workspace, tmp_path):
+    data = tmp_path / "listings.csv"
+    data.write_text("ref,name,country,listed,remarks\n1,Good Ltd,Germany,2020,\n2,Bad Ltd,Atlantis,2020,\n")
+    result = invoke("import", str(data), "--mapping", str(LISTINGS))
+    assert result.exit_code == 2
+    assert f"{data}, row 3, column 'country': unknown country 'Atlantis'" in result.output
+    rejects = workspace.parent / "rejects" / "listings.csv.rejects.csv"
+    rows = list(csv.DictReader(rejects.open(encoding="utf-8")))
+    assert [(r["row"], r["column"]) for r in rows] == [("3", "country")]
+    assert invoke("trace", "Good Ltd").exit_code in (0, 1)  # the valid row is in the workspace
+    assert '"Good Ltd"' in workspace.read_text(encoding="utf-8")
+
+
+def test_user_errors_are_messages_not_tracebacks(workspace, tmp_path):
+    for args, message in [
+        (["import", "nope.csv", "--format", "sii"], "nope.csv: no such file"),
+        (["import", str(LISTINGS)], "Give exactly one of --mapping"),
+        (["import", str(LISTINGS), "--format", "nonsense"], "Unknown format 'nonsense'"),
+        (["import", str(LISTINGS), "--format", "sii", "--date", "soon"], "--date: cannot read 'soon'"),
+        (["resolve", "split", "org:a", "org:b"], "No workspace"),
+    ]:
+        result = invoke(*args)
+        assert result.exit_code == 1, (args, result.output)
+        assert message in result.output and "Traceback" not in result.output
+
+
+def test_mapping_check_command(tmp_path):
+    assert invoke("mapping", "check", str(LISTINGS)).output.strip().endswith("OK")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("mapping: 1\ndataset: {title: T, publisher: P}\nentities:\n  x: {kind: Vendor}\n")
+    result = invoke("mapping", "check", str(bad))
+    assert result.exit_code == 1 and "line 4, entities.x.kind: unknown or unmappable kind 'Vendor'" in result.output
+
+
+def test_formats_lists_every_builtin():
+    output = invoke("formats").output
+    for name in ("sii", "ftm", "ofac-sdn", "us-fcc-covered", "us-ndaa-889", "us-bis-meu", "us-dod-1260h", "curated"):
+        assert name in output
+
+
+def test_resolve_list_merge_split(workspace):
+    dod = SHARED / "us_restricted_lists" / "dod_1260h_chinese_military_companies.csv"
+    assert invoke("import", str(dod), "-f", "us-dod-1260h").exit_code == 0
+    listed = invoke("resolve", "list").output
+    assert "org:14th-research-institute-of-cetc" in listed and "Merges (0)" in listed
+    keep, drop = "org:avic-xian-aircraft-industry-group-company-ltd", "org:xi-an-aircraft-industry-group-co-ltd"
+    result = invoke("resolve", "merge", keep, drop, "--note", "renamed")
+    assert result.exit_code == 0, result.output
+    decisions = (workspace.parent / "workspace.decisions.csv").read_text(encoding="utf-8")
+    assert f"{keep},{drop},same,renamed" in decisions
+    assert f"{drop} -> {keep}" in invoke("resolve", "list").output
+    # a later import of the same file keeps them one
+    assert invoke("import", str(dod), "-f", "us-dod-1260h").exit_code == 0
+    assert f'"{drop}"' not in workspace.read_text(encoding="utf-8").split('"meta"')[0]
+    assert invoke("resolve", "split", keep, drop).exit_code == 0
+    assert f"{keep},{drop},not_same" in (workspace.parent / "workspace.decisions.csv").read_text(encoding="utf-8")
+    assert "Merges (0)" in invoke("resolve", "list").output
+
+
+def big_transfers_csv(path: Path, rows: int) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["ref", "name", "country", "listed", "remarks"])
+        for i in range(rows):
+            writer.writerow([i, f"Company {i % 5000} Ltd", "Germany", "2020", ""])
+    return path
+
+
+def test_an_import_killed_half_way_leaves_the_workspace_exactly_as_it_was(workspace, tmp_path):
+    sample = SHARED / "us_restricted_lists" / "ndaa_section_889.csv"
+    assert invoke("import", str(sample), "-f", "us-ndaa-889").exit_code == 0
+    before = workspace.read_bytes()
+    data = big_transfers_csv(tmp_path / "big.csv", 400_000)
+    env = {**os.environ, "DUALTRACE_WORKSPACE": str(workspace)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dualtrace.cli", "import", str(data), "--mapping", str(LISTINGS)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(2.0)
+    assert process.poll() is None, "the import finished before it could be killed; make the file bigger"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert workspace.read_bytes() == before
+    assert not [p for p in workspace.parent.iterdir() if p.name.endswith(".tmp")]
