@@ -31,7 +31,8 @@ from dualtrace.ingest.readers import FileRejected, read_records
 from dualtrace.ingest.resolution import Decisions, Resolver, find_candidates, read_review, write_review
 from dualtrace.ingest.staging import Entity, Rejected, Relation, Unit
 
-REFERENCE_KINDS = ("Country", "Source")  # reference data: no per-import provenance on the node itself
+REFERENCE_KINDS = ("Country", "Source")
+PROGRESS_DELAY = 1.0  # seconds before the progress bar appears: short imports stay quiet  # reference data: no per-import provenance on the node itself
 
 
 class Format(Protocol):
@@ -406,7 +407,9 @@ def run_import(
     units = fmt.units(path, problems, skipped)
     # disable=None: tqdm stays silent when stderr is not a terminal; delay: only for imports over a second
     disable = None if progress is None else not progress
-    bar = tqdm(units, desc=f"Importing {path.name}", unit=" records", disable=disable, delay=1.0, leave=False)
+    bar = tqdm(
+        units, desc=f"Importing {path.name}", unit=" records", disable=disable, delay=PROGRESS_DELAY, leave=False
+    )
     try:
         for item in bar:
             report.records += 1

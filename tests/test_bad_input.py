@@ -157,3 +157,43 @@ def test_dangling_ftm_reference_is_reported_not_a_crash(tmp_path):
     report = run_import(store, path, get_format("ftm", path, store), file_date="2024-01-01")
     dangling = [r for r in report.rejected if target in r.reason]
     assert dangling and all("not in this file" in r.reason for r in dangling)
+
+
+@pytest.mark.slow
+def test_a_200_mb_file_streams_through_in_bounded_memory(tmp_path):
+    """A 200 MB CSV (a million rows with long remarks) imports in a child process
+    whose peak memory stays far below the file size times the usual blow-up."""
+    import resource
+    import subprocess
+    import sys
+
+    path = tmp_path / "big.csv"
+    remark = "Listed for supplying monitoring equipment; see the notice. " * 3
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["ref", "name", "country", "listed", "remarks"])
+        row = 0
+        while handle.tell() < 200 * 2**20:
+            writer.writerow([row, f"Company {row % 5000} Ltd", "Germany", "2020", remark])
+            row += 1
+    workspace = tmp_path / "ws.json"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dualtrace.cli",
+            "-w",
+            str(workspace),
+            "import",
+            str(path),
+            "--mapping",
+            str(HERE / "data" / "mappings" / "listings.yaml"),
+        ],  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"records read: {row}; skipped by rule: 0; rejected: 0" in result.stdout
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    assert peak_mb < 1024, f"peak {peak_mb:.0f} MB for a 200 MB file"

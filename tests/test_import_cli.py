@@ -122,3 +122,19 @@ def test_an_import_killed_half_way_leaves_the_workspace_exactly_as_it_was(worksp
     process.wait()
     assert workspace.read_bytes() == before
     assert not [p for p in workspace.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_progress_bar_only_when_asked_or_on_a_terminal(tmp_path, capsys, monkeypatch):
+    from dualtrace.graph.store import EmbeddedStore
+    from dualtrace.ingest import importer
+    from dualtrace.ingest.mapping import load_mapping
+
+    data = big_transfers_csv(tmp_path / "medium.csv", 2_000)
+    mapping = importer.MappingFormat(load_mapping(LISTINGS))
+    importer.run_import(EmbeddedStore(), data, mapping, progress=True)  # under a second: quiet
+    assert "Importing" not in capsys.readouterr().err
+    monkeypatch.setattr(importer, "PROGRESS_DELAY", 0.0)  # as if the import took long
+    importer.run_import(EmbeddedStore(), data, mapping, progress=None)  # pytest's stderr is not a terminal
+    assert "Importing" not in capsys.readouterr().err
+    importer.run_import(EmbeddedStore(), data, mapping, progress=True)
+    assert "Importing medium.csv" in capsys.readouterr().err
