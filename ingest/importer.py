@@ -31,8 +31,9 @@ from dualtrace.ingest.readers import FileRejected, read_records
 from dualtrace.ingest.resolution import Decisions, Resolver, find_candidates, read_review, write_review
 from dualtrace.ingest.staging import Entity, Rejected, Relation, Unit
 
+# Reference data: no per-import provenance on the node itself.
 REFERENCE_KINDS = ("Country", "Source")
-PROGRESS_DELAY = 1.0  # seconds before the progress bar appears: short imports stay quiet  # reference data: no per-import provenance on the node itself
+PROGRESS_DELAY = 1.0  # seconds before the progress bar appears: short imports stay quiet
 
 
 class Format(Protocol):

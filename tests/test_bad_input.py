@@ -188,7 +188,7 @@ def test_a_200_mb_file_streams_through_in_bounded_memory(tmp_path):
             str(path),
             "--mapping",
             str(HERE / "data" / "mappings" / "listings.yaml"),
-        ],  # fmt: skip
+        ],
         capture_output=True,
         text=True,
         check=False,
