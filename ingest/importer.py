@@ -15,7 +15,7 @@ import csv
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -167,18 +167,23 @@ class _Staged:
 
     kind: str
     props: dict[str, Any]
-    sources: dict[str, None] = field(default_factory=dict)  # ordered set
-    records: list[str] = field(default_factory=list)
+    sources: tuple[str, ...] = ()  # interned: links citing the same sources share one tuple
+    records: str | list[str] = ""  # one record id as a plain string until a second arrives
     seen: Any = None  # the last props object merged in: the same object again needs no merge
-    last_cited: Any = None  # the last (interned) sources tuple: the same again needs no work
 
-    def cite(self, sources: tuple[str, ...], record: str) -> None:
-        if sources is not self.last_cited:
-            self.last_cited = sources
-            for source in sources:
-                if source not in self.sources and len(self.sources) < MAX_RECORDS:
-                    self.sources[source] = None
-        if len(self.records) < MAX_RECORDS and (not self.records or self.records[-1] != record):
+    def cite(self, sources: tuple[str, ...], record: str, intern: Callable[[tuple[str, ...]], tuple[str, ...]]) -> None:
+        if sources is not self.sources:
+            if not self.sources:
+                self.sources = sources
+            else:
+                merged = self.sources + tuple(s for s in sources if s not in self.sources)
+                self.sources = intern(merged[:MAX_RECORDS])
+        if not self.records:
+            self.records = record
+        elif isinstance(self.records, str):
+            if self.records != record:
+                self.records = [self.records, record]
+        elif len(self.records) < MAX_RECORDS and self.records[-1] != record:
             self.records.append(record)
 
     def full_props(
@@ -187,14 +192,13 @@ class _Staged:
         """The properties to store (built in place: the staged copy is dropped after).
         Equal source lists are shared between links: a million links citing the same
         two sources hold one list."""
-        props = self.props if self.props is not self.seen else dict(self.props)
+        props = dict(self.props)  # staged props may be shared between links and rows
         if with_provenance:
-            key = tuple(self.sources)
-            sources = shared.get(key)
+            sources = shared.get(self.sources)
             if sources is None:
-                sources = shared[key] = list(key)
+                sources = shared[self.sources] = list(self.sources)
             props["sources"] = sources
-            props["records"] = self.records
+            props["records"] = [self.records] if isinstance(self.records, str) else self.records
             props["first_seen"] = props["last_seen"] = file_date
         return props
 
@@ -312,9 +316,9 @@ class _Staging:
         staged = self.links.get(key)
         if staged is None:
             staged = self.links[key] = _Staged(key[1], props)
-        elif staged.props != props:
+        elif staged.props is not props and staged.props != props:
             staged.props = merge_props(staged.props, props, owned=False)
-        staged.cite(self._intern((*own_sources, *sources)) if own_sources else sources, record)
+        staged.cite(self._intern((*own_sources, *sources)) if own_sources else sources, record, self._intern)
 
     def _stage_node(self, node_id: str, entity: Entity, sources: tuple[str, ...], record: str) -> None:
         staged = self.nodes.get(node_id)
@@ -334,9 +338,10 @@ class _Staging:
         if staged.kind not in REFERENCE_KINDS:
             own = entity.props.get("sources")
             if own:
-                staged.cite(self._intern((*own, *sources)), record)
+                staged.cite(self._intern((*own, *sources)), record, self._intern)
             else:
-                staged.cite(sources if entity.kind != "Source" else self._intern((self.source.id,)), record)
+                own_source = self._intern((self.source.id,))
+                staged.cite(sources if entity.kind != "Source" else own_source, record, self._intern)
 
     def apply(self, report: ImportReport) -> list[str]:
         """Merge the staged records into the store; returns the ids of new entities."""

@@ -303,17 +303,21 @@ class Mapping:
         for entity in self.entities.values():
             keys[entity.name] = self._entities(entity, values, unit, provenance)
         for link in self.links:
-            props = dict(provenance)
-            for name, fld in link.properties.items():
-                value = self._value(fld, values, f"links.{link.rel}.{name}")
-                if value is not None:
-                    props[name] = value.start if isinstance(value, DateValue) else value
+            # Relations share one props dict (often the memoised provenance itself): read-only downstream.
+            props = provenance
+            if link.properties:
+                props = dict(provenance)
+                for name, fld in link.properties.items():
+                    value = self._value(fld, values, f"links.{link.rel}.{name}")
+                    if value is not None:
+                        props[name] = value.start if isinstance(value, DateValue) else value
             for source in keys[link.source]:
                 for target in keys[link.target]:
-                    unit.relations.append(Relation(source, link.rel, target, dict(props)))
+                    unit.relations.append(Relation(source, link.rel, target, props))
         if approx_note:
             for relation in unit.relations:
-                relation.props["note"] = "; ".join(filter(None, [relation.props.get("note"), approx_note]))
+                note = "; ".join(filter(None, [relation.props.get("note"), approx_note]))
+                relation.props = {**relation.props, "note": note}
         if self.citation:
             self._citation(values, unit)
         return unit
@@ -367,7 +371,7 @@ class Mapping:
             keys.append(entity.key)
             if entity.kind in ("Organization", "GovernmentBuyer") and props.get("country"):
                 keys_country = self._country_entity(props["country"], unit)
-                unit.relations.append(Relation(entity.key, "LOCATED_IN", keys_country, dict(provenance)))
+                unit.relations.append(Relation(entity.key, "LOCATED_IN", keys_country, provenance))
         return keys
 
     def _built(self, spec: EntitySpec, values: dict[str, Any]) -> list[tuple[dict[str, Any], str | None]]:
