@@ -77,17 +77,20 @@ def import_cmd(
     workspace: Path = ctx.obj["workspace"]
     store = _store(ctx, create=True)
     fmt = mapping_format(mapping_path, store) if mapping_path else get_format(str(format_name), file, store)
-    report = run_import(
-        store,
-        file,
-        fmt,
-        file_date=file_date,
-        decisions_path=decisions or companion(workspace, "decisions.csv"),
-        review_path=companion(workspace, "review.csv"),
-        rejects_path=rejects or workspace.parent / "rejects" / f"{file.name}.rejects.csv",
-        progress=progress,
-    )
-    store.save(workspace)
+    try:
+        report = run_import(
+            store,
+            file,
+            fmt,
+            file_date=file_date,
+            decisions_path=decisions or companion(workspace, "decisions.csv"),
+            review_path=companion(workspace, "review.csv"),
+            rejects_path=rejects or workspace.parent / "rejects" / f"{file.name}.rejects.csv",
+            progress=progress,
+        )
+        store.save(workspace)
+    except OSError as exc:  # unreadable input, unwritable rejects file or workspace
+        raise DualtraceError(f"{exc.filename or file}: {exc.strerror or exc}") from exc
     click.echo(report.summary())
     if report.rejected:
         sys.exit(2)

@@ -103,7 +103,7 @@ def read_records(path: Path, options: ReadOptions, problems: list[RecordProblem]
         raise FileRejected(f"{path}: the file is empty")
     fmt = options.format or guess_format(path)
     if fmt == "csv":
-        yield from _read_csv(path, options)
+        yield from _read_csv(path, options, problems)
     elif fmt == "xlsx":
         yield from _read_xlsx(path, options)
     elif fmt == "jsonl":
@@ -129,7 +129,23 @@ def _without_eof_marker(lines: Iterable[str]) -> Iterator[str]:
         yield line
 
 
-def _read_csv(path: Path, options: ReadOptions) -> Iterator[Record]:
+def _rows(reader: Any, where: str, first: int, problems: list[RecordProblem]) -> Iterator[tuple[int, list[str]]]:
+    """Rows of a csv reader, numbered; a row the csv module cannot parse (a NUL byte,
+    say) is reported and skipped instead of ending the import."""
+    number = first - 1
+    while True:
+        number += 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            problems.append(RecordProblem(where, number, "(row)", f"cannot be read as CSV: {exc}"))
+            continue
+        yield number, row
+
+
+def _read_csv(path: Path, options: ReadOptions, problems: list[RecordProblem]) -> Iterator[Record]:
     handle, _ = open_text(path, options.encoding)
     nulls = tuple(v.strip() for v in options.null_values)
     with handle:
@@ -142,9 +158,11 @@ def _read_csv(path: Path, options: ReadOptions) -> Iterator[Record]:
                 columns = [c.strip().lstrip("\ufeff") for c in next(reader)]
             except StopIteration:
                 raise FileRejected(f"{path}: the file is empty") from None
+            except csv.Error as exc:
+                raise FileRejected(f"{path}: the header row cannot be read as CSV: {exc}") from None
             first_row = 2
         seen_any = False
-        for number, row in enumerate(reader, start=first_row):
+        for number, row in _rows(reader, str(path), first_row, problems):
             if not any(cell.strip() for cell in row):
                 continue
             seen_any = True

@@ -138,3 +138,13 @@ def test_progress_bar_only_when_asked_or_on_a_terminal(tmp_path, capsys, monkeyp
     assert "Importing" not in capsys.readouterr().err
     importer.run_import(EmbeddedStore(), data, mapping, progress=True)
     assert "Importing medium.csv" in capsys.readouterr().err
+
+
+def test_an_unwritable_rejects_file_is_a_message_and_the_workspace_is_untouched(workspace, tmp_path):
+    data = tmp_path / "listings.csv"
+    data.write_text("ref,name,country,listed,remarks\n1,Good Ltd,Atlantis,2020,\n")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where a folder should be")
+    result = invoke("import", str(data), "--mapping", str(LISTINGS), "--rejects", str(blocker / "r.csv"))
+    assert result.exit_code == 1 and "not-a-folder: File exists" in result.output and "Traceback" not in result.output
+    assert not workspace.exists()
