@@ -30,6 +30,7 @@ lint: setup  ## ruff and mypy
 
 bench: setup  ## benchmarks (minutes); results in benchmarks/results/
 	$(BIN)/python -m benchmarks.bench_trace
+	$(BIN)/python -m benchmarks.bench_import
 
 clean:
 	rm -rf $(VENV) out build *.egg-info

@@ -17,7 +17,6 @@ import argparse
 import csv
 import json
 import random
-import resource
 import subprocess
 import sys
 import time
@@ -135,5 +134,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    del resource  # imported for the measuring subprocess's benefit; keeps linters honest
     main()
