@@ -13,29 +13,14 @@ from pathlib import Path
 import click
 
 from dualtrace.cli_import import IMPORT_COMMANDS
-from dualtrace.cli_support import friendly_errors
+from dualtrace.cli_support import friendly_errors, open_workspace, scope_node_ids, statuses_for
 from dualtrace.demo_data import build_workspace
-from dualtrace.graph.errors import DualtraceError
 from dualtrace.graph.store import ENV_WORKSPACE, EmbeddedStore, default_workspace
 from dualtrace.ingest.starter import load_starter
 from dualtrace.queries.dossier import dossier as dossier_query
-from dualtrace.queries.trace import DEFAULT_STATUSES, reach, trace
+from dualtrace.queries.trace import reach, trace
 from dualtrace.render.map import nodes_of_paths, render_map
 from dualtrace.render.text import FORMATS, dossier_json, dossier_table, frame_output, paths_table
-
-
-def _open(ctx: click.Context) -> EmbeddedStore:
-    path: Path = ctx.obj["workspace"]
-    if not path.exists():
-        raise DualtraceError(
-            f"No workspace at {path}. Run `dualtrace load` (starter dataset) or `dualtrace demo` first."
-        )
-    return EmbeddedStore.open(path)
-
-
-def _statuses(include_denied: bool) -> tuple[str, ...]:
-    return (*DEFAULT_STATUSES, "denied") if include_denied else DEFAULT_STATUSES
-
 
 workspace_option = click.option(
     "--workspace",
@@ -158,8 +143,8 @@ def trace_cmd(
     """
     if (technology is None) == (category is None):
         raise click.UsageError("Give a TECHNOLOGY or --category (one of them).")
-    store = _open(ctx)
-    result = trace(store, technology, category=category, statuses=_statuses(include_denied))
+    store = open_workspace(ctx)
+    result = trace(store, technology, category=category, statuses=statuses_for(include_denied))
     heading = f"End users reached by {category or technology}:"
     _emit(paths_table(store, result, heading) if fmt == "table" else frame_output(result, fmt), output)
 
@@ -180,8 +165,8 @@ def reach_cmd(ctx: click.Context, target: str, fmt: str, include_denied: bool, o
       dualtrace reach ZW
       dualtrace reach "Kenya" --format json
     """
-    store = _open(ctx)
-    result = reach(store, target, statuses=_statuses(include_denied))
+    store = open_workspace(ctx)
+    result = reach(store, target, statuses=statuses_for(include_denied))
     _emit(
         paths_table(store, result, f"Technologies and vendors reaching {target}:", end_column="entity_name")
         if fmt == "table"
@@ -203,7 +188,7 @@ def dossier_cmd(ctx: click.Context, vendor: str, fmt: str, output: Path | None) 
     Example:
       dualtrace dossier dahua
     """
-    store = _open(ctx)
+    store = open_workspace(ctx)
     result = dossier_query(store, vendor)
     _emit(dossier_table(store, result) if fmt == "table" else dossier_json(result), output)
 
@@ -242,13 +227,8 @@ def map_cmd(
       dualtrace map -o graph.html
       dualtrace map --trace huawei -o huawei.html
     """
-    store = _open(ctx)
-    statuses = _statuses(include_denied)
-    node_ids = None
-    if trace_of or category:
-        node_ids = nodes_of_paths(trace(store, trace_of, category=category, statuses=statuses))
-    elif reach_of:
-        node_ids = nodes_of_paths(reach(store, reach_of, statuses=statuses))
+    store = open_workspace(ctx)
+    node_ids = scope_node_ids(store, trace_of, category, reach_of, include_denied)
     written = render_map(store, output, node_ids=node_ids, title=title, caption=caption)
     click.echo(f"Map written to {written.resolve()}")
 

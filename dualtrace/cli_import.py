@@ -16,9 +16,8 @@ from pathlib import Path
 
 import click
 
-from dualtrace.cli_support import friendly_errors
+from dualtrace.cli_support import friendly_errors, open_workspace
 from dualtrace.graph.errors import DualtraceError
-from dualtrace.graph.store import EmbeddedStore
 from dualtrace.ingest.formats import DESCRIPTIONS, get_format, mapping_format
 from dualtrace.ingest.importer import run_import
 from dualtrace.ingest.mapping import check_mapping
@@ -30,13 +29,6 @@ from dualtrace.ingest.values import ValueProblem, parse_date
 def companion(workspace: Path, suffix: str) -> Path:
     """A file kept beside the workspace: ``workspace.json`` -> ``workspace.<suffix>``."""
     return workspace.with_name(f"{workspace.stem}.{suffix}")
-
-
-def _store(ctx: click.Context, create: bool = False) -> EmbeddedStore:
-    path: Path = ctx.obj["workspace"]
-    if not path.exists() and not create:
-        raise DualtraceError(f"No workspace at {path}. Run `dualtrace load` or `dualtrace import` first.")
-    return EmbeddedStore.open(path)
 
 
 @click.command("import")
@@ -75,7 +67,7 @@ def import_cmd(
         except ValueProblem as exc:
             raise DualtraceError(f"--date: {exc}") from None
     workspace: Path = ctx.obj["workspace"]
-    store = _store(ctx, create=True)
+    store = open_workspace(ctx, create=True)
     fmt = mapping_format(mapping_path, store) if mapping_path else get_format(str(format_name), file, store)
     try:
         report = run_import(
@@ -101,7 +93,7 @@ def import_cmd(
 @friendly_errors
 def imports_cmd(ctx: click.Context) -> None:
     """List every import recorded in the workspace: file, hash, time and counts."""
-    log = _store(ctx).meta.get("imports", [])
+    log = open_workspace(ctx).meta.get("imports", [])
     if not log:
         click.echo("No imports recorded in this workspace.")
         return
@@ -152,7 +144,7 @@ def resolve_group() -> None:
 def resolve_list(ctx: click.Context) -> None:
     """Candidate duplicates waiting for review, then the merges made so far."""
     workspace: Path = ctx.obj["workspace"]
-    store = _store(ctx)
+    store = open_workspace(ctx)
     decisions = Decisions.load(companion(workspace, "decisions.csv"))
     waiting = [
         c
@@ -183,7 +175,7 @@ def _decide(ctx: click.Context, left: str, right: str, decision: str, note: str)
 @friendly_errors
 def resolve_merge(ctx: click.Context, keep: str, drop: str, note: str) -> None:
     """Merge entity DROP into KEEP and record the decision, so later imports keep them one."""
-    store = _store(ctx)
+    store = open_workspace(ctx)
     merge(store, keep, drop, note or "dualtrace resolve merge")
     _decide(ctx, keep, drop, "same", note)
     store.save()
@@ -198,7 +190,7 @@ def resolve_merge(ctx: click.Context, keep: str, drop: str, note: str) -> None:
 @friendly_errors
 def resolve_split(ctx: click.Context, keep: str, drop: str, note: str) -> None:
     """Undo the merge of DROP into KEEP and record that they are not the same."""
-    store = _store(ctx)
+    store = open_workspace(ctx)
     split(store, keep, drop)
     _decide(ctx, keep, drop, "not_same", note)
     store.save()
