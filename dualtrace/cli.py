@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from dualtrace.cli_import import IMPORT_COMMANDS
+from dualtrace.cli_output import OUTPUT_COMMANDS
 from dualtrace.cli_support import friendly_errors, open_workspace, scope_node_ids, statuses_for
 from dualtrace.demo_data import build_workspace
 from dualtrace.graph.store import ENV_WORKSPACE, EmbeddedStore, default_workspace
@@ -243,8 +244,8 @@ def categories(ctx: click.Context) -> None:
         click.echo(value)
 
 
-# Import, resolution and import-log commands live in their own module.
-for command in IMPORT_COMMANDS:
+# Import, resolution and import-log commands, and exports and reports, live in their own modules.
+for command in (*IMPORT_COMMANDS, *OUTPUT_COMMANDS):
     main.add_command(command)
 
 
