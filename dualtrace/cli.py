@@ -207,6 +207,7 @@ def dossier_cmd(ctx: click.Context, vendor: str, fmt: str, output: Path | None) 
 @click.option("--reach", "reach_of", help="Map only the paths reaching this end user or country.")
 @click.option("--title", default="dualtrace relationship map", show_default=True)
 @click.option("--caption", default="", help="Text under the title (default: counts and how to read the map).")
+@click.option("--credit", default=None, help="Credit line at the foot of the map (who made it, from what).")
 @denied_option
 @click.pass_context
 @friendly_errors
@@ -218,6 +219,7 @@ def map_cmd(
     reach_of: str | None,
     title: str,
     caption: str,
+    credit: str | None,
     include_denied: bool,
 ) -> None:
     """Write an offline HTML map (whole graph, or one trace or reach) with a legend
@@ -230,7 +232,8 @@ def map_cmd(
     """
     store = open_workspace(ctx)
     node_ids = scope_node_ids(store, trace_of, category, reach_of, include_denied)
-    written = render_map(store, output, node_ids=node_ids, title=title, caption=caption)
+    extra = {"credit": credit} if credit else {}
+    written = render_map(store, output, node_ids=node_ids, title=title, caption=caption, **extra)
     click.echo(f"Map written to {written.resolve()}")
 
 

@@ -74,4 +74,4 @@ def test_trace_map_holds_only_the_paths_with_their_citations(starter, tmp_path):
         "buyer:zw-government",
     }
     citations = [c for e in data["edges"] for c in e["citations"]]
-    assert any("Zimbabwe govt selects CloudWalk" in c for c in citations)
+    assert any("Zimbabwe govt selects CloudWalk" in c["text"] and c["url"].startswith("https://") for c in citations)

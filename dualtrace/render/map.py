@@ -50,31 +50,49 @@ def _script_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _citation(store: EmbeddedStore, source_id: str) -> str:
+def _citation(store: EmbeddedStore, source_id: str) -> dict[str, str]:
+    """A citation for the page: its text and, apart, its URL (made a link in the side panel)."""
     node = store.get(source_id)
     if node is None:
-        return source_id
-    parts = [
-        node.props.get("title", source_id),
-        node.props.get("publisher", ""),
-        node.props.get("date", ""),
-        node.props.get("url", ""),
-    ]
-    return " — ".join(p for p in parts if p)
+        return {"text": source_id, "url": ""}
+    props = node.props
+    parts = [props.get("title", source_id), props.get("publisher", ""), props.get("date", "")]
+    url = str(props.get("url", ""))
+    return {
+        "text": " — ".join(str(p) for p in parts if p),
+        "url": url if url.startswith(("http://", "https://")) else "",
+    }
+
+
+def _year(value: Any) -> int | None:
+    text = str(value or "")
+    return int(text[:4]) if len(text) >= 4 and text[:4].isdigit() else None
 
 
 def graph_payload(store: EmbeddedStore, node_ids: Iterable[str] | None = None) -> dict[str, Any]:
     """Nodes and edges for the page: every node except Sources (they appear as citations
-    in edge tooltips), restricted to ``node_ids`` when given."""
+    of the links), restricted to ``node_ids`` when given. Each carries what the page's
+    filters need: kind, country, category, status and years."""
     wanted = None if node_ids is None else set(node_ids)
     nodes = []
     for node in store.nodes():
         if node.kind == "Source" or (wanted is not None and node.id not in wanted):
             continue
-        details = [
-            f"{key}: {', '.join(v) if isinstance(v, list) else v}" for key, v in node.props.items() if key != "name"
-        ]
-        nodes.append({"id": node.id, "label": node.name, "kind": node.kind, "details": [node.id, *details]})
+        props = node.props
+        details = [[key, ", ".join(map(str, v)) if isinstance(v, list) else str(v)] for key, v in props.items()
+                   if key not in ("name", "sources", "records")]  # fmt: skip
+        nodes.append(
+            {
+                "id": node.id,
+                "label": node.name,
+                "kind": node.kind,
+                "country": props.get("country") or props.get("iso2") or "",
+                "category": props.get("category", ""),
+                "year": props.get("year") if isinstance(props.get("year"), int) else None,
+                "details": [["id", node.id], *details],
+                "citations": [_citation(store, s) for s in props.get("sources", [])],
+            }
+        )
     present = {n["id"] for n in nodes}
     edges = []
     for link in store.links():
@@ -89,6 +107,8 @@ def graph_payload(store: EmbeddedStore, node_ids: Iterable[str] | None = None) -
                 "rel": link.rel,
                 "status": props.get("status", ""),
                 "dates": dates,
+                "start": _year(props.get("since")),
+                "end": _year(props.get("until")),
                 "note": props.get("note", ""),
                 "citations": [_citation(store, s) for s in props.get("sources", [])],
             }
@@ -112,6 +132,7 @@ def render_map(
     node_ids: Iterable[str] | None = None,
     title: str = "dualtrace relationship map",
     caption: str = "",
+    credit: str = "Made with dualtrace from its sourced knowledge graph; every link cites its sources.",
 ) -> Path:
     """Write the map of ``store`` (or of ``node_ids`` only) to ``path``; returns the path."""
     payload = graph_payload(store, node_ids)
@@ -120,11 +141,13 @@ def render_map(
         caption=html.escape(
             caption
             or f"{len(payload['nodes'])} entities, {len(payload['edges'])} links. "
-            "Hover over a line to see its sources; dashed lines are reported, dotted are denied."
+            "Click an entity or a line to see its sources; dashed lines are reported, dotted are denied."
         ),
+        credit=html.escape(credit),
         vis_css=_asset("vis-network.css"),
         vis_js=_asset("vis-network.min.js"),
         data=_script_json(payload),
+        page_js=resources.files("dualtrace.render").joinpath("map_page.js").read_text(encoding="utf-8"),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
@@ -141,86 +164,57 @@ PAGE = Template("""<!DOCTYPE html>
 <title>$title</title>
 <style>$vis_css</style>
 <style>
-  body { font-family: "Noto Sans", "DejaVu Sans", Arial, sans-serif; margin: 0; color: #222; }
+  body { font-family: "Noto Sans", "Noto Sans CJK SC", "Noto Naskh Arabic", "DejaVu Sans", Arial, sans-serif;
+         margin: 0; color: #222; }
   header { padding: 8px 16px; border-bottom: 1px solid #ddd; }
   header h1 { font-size: 1.2em; margin: 0 0 4px 0; }
   header p { margin: 0; font-size: 0.9em; color: #555; }
-  #wrap { display: flex; height: calc(100vh - 70px); }
+  #wrap { display: flex; height: calc(100vh - 96px); }
+  #controls, #panel { width: 250px; padding: 8px 12px; font-size: 0.85em; overflow-y: auto; }
+  #controls { border-right: 1px solid #ddd; }
+  #panel { border-left: 1px solid #ddd; }
   #network { flex: 1; }
-  #legend { width: 240px; padding: 8px 12px; border-left: 1px solid #ddd; font-size: 0.85em; overflow-y: auto; }
-  #legend h2 { font-size: 1em; margin: 8px 0 4px; }
+  h2 { font-size: 1em; margin: 10px 0 4px; }
+  label { display: block; }
+  select, input[type=search] { width: 100%; box-sizing: border-box; }
   .swatch { display: inline-block; width: 12px; height: 12px; margin-right: 6px; vertical-align: middle; }
   .tip { max-width: 460px; white-space: normal; font-size: 12px; }
   .tip b { display: block; margin-bottom: 4px; }
-  .tip li { margin-bottom: 2px; }
+  #panel dt { font-weight: bold; margin-top: 4px; }
+  #panel dd { margin: 0 0 2px 8px; overflow-wrap: anywhere; }
+  #matches div { cursor: pointer; padding: 1px 0; }
+  #matches div:hover { text-decoration: underline; }
+  footer { padding: 4px 16px; font-size: 0.8em; color: #666; border-top: 1px solid #ddd; }
+  button { margin-top: 6px; }
 </style>
 </head>
 <body>
 <header><h1>$title</h1><p>$caption</p></header>
-<div id="wrap"><div id="network"></div><aside id="legend"></aside></div>
+<div id="wrap">
+  <aside id="controls">
+    <h2>Search</h2>
+    <input type="search" id="search" placeholder="Name of an entity" aria-label="Search entities">
+    <div id="matches"></div>
+    <h2>Entities</h2><div id="kinds"></div>
+    <h2>Links</h2><div id="statuses"></div>
+    <h2>Country</h2><select id="country" aria-label="Country"><option value="">All countries</option></select>
+    <h2>Product category</h2>
+    <select id="category" aria-label="Product category"><option value="">All categories</option></select>
+    <h2>Years</h2>
+    <div id="years">
+      <label>from <span id="year-from-value"></span><input type="range" id="year-from"></label>
+      <label>to <span id="year-to-value"></span><input type="range" id="year-to"></label>
+      <label><input type="checkbox" id="undated" checked> show undated links</label>
+    </div>
+    <button type="button" id="png">Download PNG</button>
+    <p id="shown"></p>
+  </aside>
+  <div id="network"></div>
+  <aside id="panel"><h2>Details</h2><p>Click an entity or a line to see its properties and sources.</p></aside>
+</div>
+<footer id="credit">$credit</footer>
 <script type="application/json" id="graph-data">$data</script>
 <script>$vis_js</script>
-<script>
-(function () {
-  "use strict";
-  var data = JSON.parse(document.getElementById("graph-data").textContent);
-  function el(tag, text, cls) {
-    var e = document.createElement(tag);
-    if (text !== undefined) { e.textContent = text; }
-    if (cls) { e.className = cls; }
-    return e;
-  }
-  function nodeTip(n) {
-    var box = el("div", undefined, "tip");
-    box.appendChild(el("b", n.label));
-    n.details.forEach(function (line) { box.appendChild(el("div", line)); });
-    return box;
-  }
-  function edgeTip(e) {
-    var box = el("div", undefined, "tip");
-    box.appendChild(el("b", e.rel + " (" + e.status + ")" + (e.dates ? ", " + e.dates : "")));
-    if (e.note) { box.appendChild(el("div", e.note)); }
-    box.appendChild(el("div", "Sources:"));
-    var list = el("ol");
-    e.citations.forEach(function (c) { list.appendChild(el("li", c)); });
-    box.appendChild(list);
-    return box;
-  }
-  var nodes = new vis.DataSet(data.nodes.map(function (n) {
-    var style = data.styles[n.kind] || {};
-    return { id: n.id, label: n.label, title: nodeTip(n), shape: style.shape, color: style.color,
-             font: { size: 12 }, size: n.kind === "Transfer" ? 8 : 12 };
-  }));
-  var edges = new vis.DataSet(data.edges.map(function (e, i) {
-    return { id: i, from: e.from, to: e.to, arrows: "to", title: edgeTip(e), label: e.rel,
-             dashes: data.dashes[e.status] === undefined ? false : data.dashes[e.status],
-             font: { size: 8, align: "middle" }, color: { color: "#999", highlight: "#333" } };
-  }));
-  var legend = document.getElementById("legend");
-  legend.appendChild(el("h2", "Entities"));
-  Object.keys(data.styles).forEach(function (kind) {
-    var row = el("div");
-    var sw = el("span", undefined, "swatch");
-    sw.style.background = data.styles[kind].color;
-    row.appendChild(sw);
-    row.appendChild(document.createTextNode(data.styles[kind].label));
-    legend.appendChild(row);
-  });
-  legend.appendChild(el("h2", "Links"));
-  legend.appendChild(el("div", "solid: confirmed"));
-  legend.appendChild(el("div", "dashed: reported"));
-  legend.appendChild(el("div", "dotted: denied"));
-  legend.appendChild(el("h2", "Sources"));
-  legend.appendChild(el("div", "Hover over a line to read the citations behind it."));
-  var network = new vis.Network(document.getElementById("network"), { nodes: nodes, edges: edges }, {
-    physics: { solver: "forceAtlas2Based", stabilization: { iterations: 300 } },
-    interaction: { hover: true, tooltipDelay: 150 },
-    layout: { improvedLayout: data.nodes.length < 300 }
-  });
-  network.once("stabilizationIterationsDone", function () { network.setOptions({ physics: false }); });
-  window.dualtraceNetwork = network;
-}());
-</script>
+<script>$page_js</script>
 </body>
-</html>
-""")
+</html>""")
