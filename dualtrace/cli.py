@@ -14,7 +14,7 @@ import click
 
 from dualtrace.cli_import import IMPORT_COMMANDS
 from dualtrace.cli_output import OUTPUT_COMMANDS
-from dualtrace.cli_support import friendly_errors, open_workspace, scope_node_ids, statuses_for
+from dualtrace.cli_support import friendly_errors, open_workspace, scope_node_ids, statuses_for, with_scope
 from dualtrace.demo_data import build_workspace
 from dualtrace.graph.store import ENV_WORKSPACE, EmbeddedStore, default_workspace
 from dualtrace.ingest.starter import load_starter
@@ -202,13 +202,10 @@ def dossier_cmd(ctx: click.Context, vendor: str, fmt: str, output: Path | None) 
     default=Path("dualtrace-map.html"),
     show_default=True,
 )
-@click.option("--trace", "trace_of", help="Map only the paths of a trace from this vendor or product.")
-@click.option("--category", help="Map only the paths of a trace from this product category.")
-@click.option("--reach", "reach_of", help="Map only the paths reaching this end user or country.")
+@with_scope
 @click.option("--title", default="dualtrace relationship map", show_default=True)
 @click.option("--caption", default="", help="Text under the title (default: counts and how to read the map).")
 @click.option("--credit", default=None, help="Credit line at the foot of the map (who made it, from what).")
-@denied_option
 @click.pass_context
 @friendly_errors
 def map_cmd(
@@ -220,18 +217,22 @@ def map_cmd(
     title: str,
     caption: str,
     credit: str | None,
+    around: str | None,
+    path: tuple[str, str] | None,
     include_denied: bool,
 ) -> None:
-    """Write an offline HTML map (whole graph, or one trace or reach) with a legend
-    and each link's sources in its tooltip.
+    """Write an offline HTML map (whole graph, or one trace, reach, neighbourhood or
+    path) with filters, search, a legend, and each link's sources in a side panel.
 
     \b
     Examples:
       dualtrace map -o graph.html
-      dualtrace map --trace huawei -o huawei.html
+      dualtrace map --trace huawei -o huawei.html --title "Huawei Safe City"
+      dualtrace map --around dahua -o dahua.html
+      dualtrace map --path cloudwalk "Royal Malaysia Police" -o path.html
     """
     store = open_workspace(ctx)
-    node_ids = scope_node_ids(store, trace_of, category, reach_of, include_denied)
+    node_ids = scope_node_ids(store, trace_of, category, reach_of, include_denied, around, path or None)
     extra = {"credit": credit} if credit else {}
     written = render_map(store, output, node_ids=node_ids, title=title, caption=caption, **extra)
     click.echo(f"Map written to {written.resolve()}")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from dualtrace.cli_support import friendly_errors, open_workspace, scope_node_ids
+from dualtrace.cli_support import friendly_errors, open_workspace, scope_node_ids, with_scope
 from dualtrace.graph.model import slugify
 from dualtrace.render.exports import EXPORTS
 from dualtrace.render.report import country_report, vendor_report
@@ -19,10 +19,7 @@ from dualtrace.render.report import country_report, vendor_report
 @click.option("--format", "-f", "fmt", type=click.Choice(sorted(EXPORTS)), required=True,
               help="; ".join(f"{name}: {doc}" for name, (_, doc) in sorted(EXPORTS.items())))  # fmt: skip
 @click.argument("output", type=click.Path(path_type=Path))
-@click.option("--trace", "trace_of", help="Export only the paths of a trace from this vendor or product.")
-@click.option("--category", help="Export only the paths of a trace from this product category.")
-@click.option("--reach", "reach_of", help="Export only the paths reaching this end user or country.")
-@click.option("--include-denied", is_flag=True, help="Also follow links whose status is 'denied'.")
+@with_scope
 @click.pass_context
 @friendly_errors
 def export_cmd(
@@ -32,9 +29,11 @@ def export_cmd(
     trace_of: str | None,
     category: str | None,
     reach_of: str | None,
+    around: str | None,
+    path: tuple[str, str] | None,
     include_denied: bool,
 ) -> None:
-    """Write the graph (or one trace or reach) to OUTPUT in another tool's format.
+    """Write the graph (or one trace, reach, neighbourhood or path) to OUTPUT in another tool's format.
 
     \b
     Examples:
@@ -42,7 +41,7 @@ def export_cmd(
       dualtrace export --format kumu kumu/ --trace hikvision
     """
     store = open_workspace(ctx)
-    node_ids = scope_node_ids(store, trace_of, category, reach_of, include_denied)
+    node_ids = scope_node_ids(store, trace_of, category, reach_of, include_denied, around, path or None)
     writer, _ = EXPORTS[fmt]
     written = writer(store, output, node_ids)
     click.echo(f"Wrote {fmt} to {written}")

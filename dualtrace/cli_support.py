@@ -13,6 +13,7 @@ import click
 
 from dualtrace.graph.errors import DualtraceError
 from dualtrace.graph.store import EmbeddedStore
+from dualtrace.queries.paths import neighbourhood, shortest_path
 from dualtrace.queries.trace import DEFAULT_STATUSES, reach, trace
 from dualtrace.render.map import nodes_of_paths
 
@@ -49,12 +50,40 @@ def statuses_for(include_denied: bool) -> tuple[str, ...]:
 
 
 def scope_node_ids(
-    store: EmbeddedStore, trace_of: str | None, category: str | None, reach_of: str | None, include_denied: bool
+    store: EmbeddedStore,
+    trace_of: str | None,
+    category: str | None,
+    reach_of: str | None,
+    include_denied: bool,
+    around: str | None = None,
+    path: tuple[str, str] | None = None,
 ) -> set[str] | None:
-    """The entities on the paths of a trace or reach, or None for the whole graph."""
+    """The entities on the paths of a trace or reach, around one entity, or on the
+    shortest path between two; None for the whole graph."""
     statuses = statuses_for(include_denied)
+    if path:
+        return set(shortest_path(store, path[0], path[1], statuses))
+    if around:
+        return neighbourhood(store, around, statuses)
     if trace_of or category:
         return nodes_of_paths(trace(store, trace_of, category=category, statuses=statuses))
     if reach_of:
         return nodes_of_paths(reach(store, reach_of, statuses=statuses))
     return None
+
+
+scope_options = [
+    click.option("--trace", "trace_of", help="Only the paths of a trace from this vendor or product."),
+    click.option("--category", help="Only the paths of a trace from this product category."),
+    click.option("--reach", "reach_of", help="Only the paths reaching this end user or country."),
+    click.option("--around", help="Only this entity and everything one link away (a dossier's view)."),
+    click.option("--path", nargs=2, metavar="FROM TO", help="Only the shortest chain of links between two entities."),
+    click.option("--include-denied", is_flag=True, help="Also follow links whose status is 'denied'."),
+]
+
+
+def with_scope(func: F) -> F:
+    """Add the options that choose part of the graph (see :func:`scope_node_ids`)."""
+    for option in reversed(scope_options):
+        func = option(func)
+    return func
