@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from dualtrace.cli_import import IMPORT_COMMANDS
+from dualtrace.cli_neo4j import NEO4J_COMMANDS
 from dualtrace.cli_output import OUTPUT_COMMANDS
 from dualtrace.cli_support import friendly_errors, open_workspace, scope_node_ids, statuses_for, with_scope
 from dualtrace.demo_data import build_workspace
@@ -249,7 +250,7 @@ def categories(ctx: click.Context) -> None:
 
 
 # Import, resolution and import-log commands, and exports and reports, live in their own modules.
-for command in (*IMPORT_COMMANDS, *OUTPUT_COMMANDS):
+for command in (*IMPORT_COMMANDS, *OUTPUT_COMMANDS, *NEO4J_COMMANDS):
     main.add_command(command)
 
 

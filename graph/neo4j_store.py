@@ -1,0 +1,290 @@
+"""The Neo4j store: the same nodes and links as the embedded store, in a shared
+Neo4j database, through the official ``neo4j`` driver.
+
+Why it looks like this:
+
+- Labels and relationship types come from the schema file, never from data, so
+  the only text ever put into a query is a schema name checked against
+  ``IDENTIFIER``; every value travels as a parameter.
+- Writes are ``UNWIND $rows AS row MERGE ...`` in batches, one managed
+  transaction per batch (the driver retries transient errors), so a push is
+  idempotent: running it again after an interruption finishes the job without
+  duplicates.
+- ``SET n = row.props`` replaces an entity's properties with the workspace's, so
+  what is read back is exactly what was written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from dualtrace.graph.errors import DualtraceError, RecordProblem, ValidationFailed
+from dualtrace.graph.model import Link, Node
+from dualtrace.graph.schema import Schema, load_schema
+
+IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+DEFAULT_BATCH = 1000
+ENV_URI, ENV_USER, ENV_PASSWORD, ENV_DATABASE = "NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"
+
+
+class Neo4jError(DualtraceError):
+    """Neo4j could not be reached, refused us, or went away; the message says which."""
+
+
+@dataclass(frozen=True)
+class Connection:
+    uri: str
+    user: str
+    password: str
+    database: str | None = None
+
+    @classmethod
+    def from_env(
+        cls, uri: str | None = None, user: str | None = None, password: str | None = None, database: str | None = None
+    ) -> Connection:
+        """Options win over NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD and NEO4J_DATABASE."""
+        uri = uri or os.environ.get(ENV_URI)
+        if not uri:
+            raise Neo4jError(f"No Neo4j connection: give --uri or set {ENV_URI} (e.g. bolt://localhost:7687)")
+        password = password if password is not None else os.environ.get(ENV_PASSWORD)
+        if password is None:
+            raise Neo4jError(f"No Neo4j password: set {ENV_PASSWORD} (never put it in a file in the repository)")
+        return cls(uri, user or os.environ.get(ENV_USER, "neo4j"), password, database or os.environ.get(ENV_DATABASE))
+
+
+def _name(text: str) -> str:
+    """A schema name safe to place in query text, or an error (it never comes from data)."""
+    if not IDENTIFIER.match(text):
+        raise ValueError(f"not a plain identifier: {text!r}")
+    return text
+
+
+def _batches(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class Neo4jStore:
+    """Nodes and links in Neo4j (or anything speaking Bolt and Neo4j's Cypher)."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        schema: Schema | None = None,
+        batch_size: int = DEFAULT_BATCH,
+        retry_seconds: float = 30.0,
+    ):
+        """``retry_seconds``: how long the driver keeps retrying a batch that failed
+        for a transient reason (a leader switch, a lost connection) before giving up."""
+        import neo4j
+
+        self.connection = connection
+        self.schema = schema or load_schema()
+        self.batch_size = batch_size
+        self._neo4j = neo4j
+        self.driver = neo4j.GraphDatabase.driver(
+            connection.uri,
+            auth=(connection.user, connection.password),
+            max_transaction_retry_time=retry_seconds,
+            connection_timeout=10.0,
+        )
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def __enter__(self) -> Neo4jStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- plumbing ----------------------------------------------------------------
+
+    def _translate(self, exc: Exception) -> Neo4jError:
+        errors = self._neo4j.exceptions
+        where = self.connection.uri
+        if isinstance(exc, errors.AuthError):
+            return Neo4jError(f"Neo4j at {where} refused the user {self.connection.user!r} and password")
+        if isinstance(exc, errors.ServiceUnavailable):
+            return Neo4jError(f"Cannot reach Neo4j at {where}: {exc}. Is it running (`docker compose up -d`)?")
+        if isinstance(exc, errors.SessionExpired):
+            return Neo4jError(f"The connection to Neo4j at {where} was lost: {exc}")
+        return Neo4jError(f"Neo4j at {where} failed: {exc}")
+
+    def run(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        """Run one parameterised query in a managed transaction (retried on transient errors)."""
+        try:
+            records, _, _ = self.driver.execute_query(query, params, database_=self.connection.database)
+        except self._neo4j.exceptions.DriverError as exc:
+            raise self._translate(exc) from exc
+        except self._neo4j.exceptions.Neo4jError as exc:
+            raise self._translate(exc) from exc
+        return [dict(record) for record in records]
+
+    def verify(self) -> None:
+        """Fail early, with a clear message, on a wrong password or an unreachable host."""
+        try:
+            self.driver.verify_connectivity()
+        except (self._neo4j.exceptions.DriverError, self._neo4j.exceptions.Neo4jError) as exc:
+            raise self._translate(exc) from exc
+
+    # -- schema ------------------------------------------------------------------
+
+    def schema_statements(self) -> list[str]:
+        """A uniqueness constraint on ``id`` and an index on ``name`` per node kind, from the schema file."""
+        statements = []
+        for kind in self.schema.nodes:
+            label = _name(kind)
+            statements.append(
+                f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+            )
+            statements.append(f"CREATE INDEX {label.lower()}_name IF NOT EXISTS FOR (n:{label}) ON (n.name)")
+        return statements
+
+    def ensure_schema(self) -> list[str]:
+        """Create the constraints and indexes; returns those the server refused (the
+        Bolt stand-in lacks some Neo4j 5 syntax), so the caller can say so."""
+        refused = []
+        for statement in self.schema_statements():
+            try:
+                self.run(statement)
+            except Neo4jError as exc:
+                if "refused the user" in str(exc) or "Cannot reach" in str(exc):
+                    raise
+                refused.append(statement)
+        return refused
+
+    # -- writing -----------------------------------------------------------------
+
+    def _validate(self, nodes: list[Node], links: list[Link], where: str) -> None:
+        problems: list[RecordProblem] = []
+        for index, node in enumerate(nodes, start=1):
+            problems += [
+                RecordProblem(where, index, p.field, f"{node.id}: {p.message}") for p in self.schema.validate_node(node)
+            ]
+        return_kinds = {n.id: n.kind for n in nodes}
+        missing = {e for link in links for e in (link.source, link.target)} - set(return_kinds)
+        return_kinds.update(self.kinds_of(missing))
+        for index, link in enumerate(links, start=1):
+            problems += [
+                RecordProblem(where, index, p.field, f"{link.key}: {p.message}")
+                for p in self.schema.validate_link(link, return_kinds)
+            ]
+        if problems:
+            raise ValidationFailed(problems)
+
+    def add(
+        self,
+        nodes: Iterable[Node] = (),
+        links: Iterable[Link] = (),
+        *,
+        where: str = "input",
+        validate: bool = True,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """MERGE ``nodes`` then ``links`` in batches; returns the number of batches written."""
+        nodes, links = list(nodes), list(links)
+        if validate:
+            self._validate(nodes, links, where)
+        written = 0
+        for query, rows in self._node_batches(nodes) + self._link_batches(links, nodes):
+            self.run(query, rows=rows)
+            written += 1
+            if progress:
+                progress(len(rows))
+        return written
+
+    def _node_batches(self, nodes: list[Node]) -> list[tuple[str, list[dict[str, Any]]]]:
+        by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for node in nodes:
+            by_kind[node.kind].append({"id": node.id, "props": {**node.props, "id": node.id}})
+        batches = []
+        for kind, rows in by_kind.items():
+            query = f"UNWIND $rows AS row MERGE (n:{_name(kind)} {{id: row.id}}) SET n = row.props"
+            batches += [(query, batch) for batch in _batches(rows, self.batch_size)]
+        return batches
+
+    def _link_batches(self, links: list[Link], nodes: list[Node]) -> list[tuple[str, list[dict[str, Any]]]]:
+        kinds = {n.id: n.kind for n in nodes}
+        unknown = {e for link in links for e in (link.source, link.target)} - set(kinds)
+        kinds.update(self.kinds_of(unknown))
+        grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+        for link in links:
+            key = (link.rel, kinds[link.source], kinds[link.target])
+            grouped[key].append({"source": link.source, "target": link.target, "props": dict(link.props)})
+        batches = []
+        for (rel, source_kind, target_kind), rows in grouped.items():
+            query = (
+                f"UNWIND $rows AS row MATCH (a:{_name(source_kind)} {{id: row.source}}) "
+                f"MATCH (b:{_name(target_kind)} {{id: row.target}}) "
+                f"MERGE (a)-[r:{_name(rel)}]->(b) SET r = row.props"
+            )
+            batches += [(query, batch) for batch in _batches(rows, self.batch_size)]
+        return batches
+
+    def add_one_by_one(self, links: Iterable[Link]) -> int:
+        """One statement and one transaction per link: only the benchmark's baseline uses this."""
+        count = 0
+        for link in links:
+            kinds = self.kinds_of({link.source, link.target})
+            query = (
+                f"MATCH (a:{_name(kinds[link.source])} {{id: $source}}) "
+                f"MATCH (b:{_name(kinds[link.target])} {{id: $target}}) "
+                f"MERGE (a)-[r:{_name(link.rel)}]->(b) SET r = $props"
+            )
+            self.run(query, source=link.source, target=link.target, props=dict(link.props))
+            count += 1
+        return count
+
+    def clear(self) -> None:
+        """Delete every node and relationship (tests and `pull` round trips only)."""
+        self.run("MATCH (n) DETACH DELETE n")
+
+    # -- reading -----------------------------------------------------------------
+
+    def kinds_of(self, ids: Iterable[str]) -> dict[str, str]:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        rows = self.run("UNWIND $ids AS id MATCH (n {id: id}) RETURN n.id AS id, labels(n) AS labels", ids=wanted)
+        return {row["id"]: self._kind(row["labels"]) for row in rows}
+
+    def _kind(self, labels: list[str]) -> str:
+        for label in labels:
+            if label in self.schema.nodes:
+                return label
+        raise Neo4jError(f"A node in Neo4j has labels {labels}, none of them a dualtrace node kind")
+
+    def nodes(self, kind: str | None = None) -> Iterator[Node]:
+        query = f"MATCH (n:{_name(kind)}) " if kind else "MATCH (n) "
+        for row in self.run(query + "RETURN labels(n) AS labels, properties(n) AS props"):
+            props = {k: v for k, v in row["props"].items() if k != "id"}
+            yield Node(row["props"]["id"], self._kind(row["labels"]), props)
+
+    def links(self, rel: str | None = None) -> Iterator[Link]:
+        pattern = f"[r:{_name(rel)}]" if rel else "[r]"
+        query = (
+            f"MATCH (a)-{pattern}->(b) RETURN a.id AS source, type(r) AS rel, b.id AS target, properties(r) AS props"
+        )
+        for row in self.run(query):
+            yield Link(row["source"], row["rel"], row["target"], dict(row["props"]))
+
+    def get(self, node_id: str) -> Node | None:
+        rows = self.run("MATCH (n {id: $id}) RETURN labels(n) AS labels, properties(n) AS props", id=node_id)
+        if not rows:
+            return None
+        props = {k: v for k, v in rows[0]["props"].items() if k != "id"}
+        return Node(node_id, self._kind(rows[0]["labels"]), props)
+
+    def counts(self) -> dict[str, int]:
+        result: dict[str, int] = {}
+        for node in self.nodes():
+            result[node.kind] = result.get(node.kind, 0) + 1
+        for link in self.links():
+            result[link.rel] = result.get(link.rel, 0) + 1
+        return result

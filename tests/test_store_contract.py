@@ -1,0 +1,91 @@
+"""One contract for every store: the embedded store, the Neo4j store on the Bolt
+stand-in (ArcadeDB, started here), and the Neo4j store on a real Neo4j when
+NEO4J_URI (and NEO4J_PASSWORD) are set. They must agree.
+
+The real-Neo4j run is skipped, with that reason, when NEO4J_URI is not set; it
+then clears the database it is given, so point it at a scratch database.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from dualtrace.graph.errors import ValidationFailed
+from dualtrace.graph.model import Link, Node
+from dualtrace.graph.neo4j_store import Connection, Neo4jStore
+from dualtrace.graph.store import EmbeddedStore
+from tests.standin import DATABASE, PASSWORD, start_standin
+
+BACKENDS = ["embedded", "standin", "neo4j"]
+
+
+@pytest.fixture(scope="session")
+def standin(tmp_path_factory):
+    server = start_standin(tmp_path_factory.mktemp("standin"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request, standin):
+    if request.param == "embedded":
+        yield EmbeddedStore()
+        return
+    if request.param == "standin":
+        connection = Connection(standin.uri, "root", PASSWORD, DATABASE)
+    else:
+        if not os.environ.get("NEO4J_URI"):
+            pytest.skip("NEO4J_URI is not set: no real Neo4j to test against")
+        connection = Connection.from_env()
+    remote = Neo4jStore(connection, batch_size=50)
+    remote.clear()
+    yield remote
+    remote.clear()
+    remote.close()
+
+
+def snapshot(store):
+    return (
+        {n.id: (n.kind, n.props) for n in store.nodes()},
+        {link.key: link.props for link in store.links()},
+    )
+
+
+def test_round_trip_of_the_starter_dataset(store, starter):
+    store.add(starter.nodes(), starter.links())
+    assert snapshot(store) == snapshot(starter)
+    assert store.counts() == starter.counts()
+
+
+def test_adding_again_changes_nothing(store, starter):
+    nodes, links = list(starter.nodes()), list(starter.links())
+    store.add(nodes, links)
+    store.add(nodes, links)
+    assert store.counts() == starter.counts()
+
+
+def test_an_update_replaces_properties(store):
+    source = Node("source:s", "Source", {"title": "T", "publisher": "P", "kind": "news"})
+    store.add([source, Node("org:a", "Organization", {"name": "A", "aliases": ["x", "y"], "country": "CN"})])
+    store.add([Node("org:a", "Organization", {"name": "A Ltd", "roles": ["maker"]})])
+    assert store.get("org:a").props == {"name": "A Ltd", "roles": ["maker"]}
+    assert store.get("org:missing") is None
+
+
+def test_invalid_input_is_refused_whole(store):
+    source = Node("source:s", "Source", {"title": "T", "publisher": "P", "kind": "news"})
+    good = Node("org:a", "Organization", {"name": "A"})
+    bad_link = Link("org:a", "SUPPLIER_OF", "org:a", {"sources": ["source:s"], "status": "reported"})
+    with pytest.raises(ValidationFailed, match="SUPPLIER_OF target must be Transfer"):
+        store.add([source, good], [bad_link])
+    assert list(store.nodes()) == []
+
+
+def test_values_are_parameters_never_query_text(store):
+    sneaky = "x'}) DETACH DELETE n //"
+    source = Node("source:s", "Source", {"title": sneaky, "publisher": "P\\", "kind": "news"})
+    store.add([source, Node("org:b", "Organization", {"name": 'Robert"); MATCH (n) DETACH DELETE n; //'})])
+    assert store.get("source:s").props["title"] == sneaky
+    assert store.get("org:b").name.startswith('Robert");')
