@@ -45,6 +45,10 @@ def export_cmd(
     writer, _ = EXPORTS[fmt]
     written = writer(store, output, node_ids)
     click.echo(f"Wrote {fmt} to {written}")
+    if fmt == "neo4j-admin":
+        from dualtrace.render.neo4j_export import admin_command
+
+        click.echo(f"Load it into an empty, stopped Neo4j database (from {written}):\n  {admin_command(written)}")
 
 
 @click.group("report")

@@ -69,6 +69,46 @@ def _batches(items: list[Any], size: int) -> Iterator[list[Any]]:
         yield items[start : start + size]
 
 
+def schema_statements(schema: Schema) -> list[str]:
+    """A uniqueness constraint on ``id`` and an index on ``name`` per node kind, from the schema file."""
+    statements = []
+    for kind in schema.nodes:
+        label = _name(kind)
+        statements.append(f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE")
+        statements.append(f"CREATE INDEX {label.lower()}_name IF NOT EXISTS FOR (n:{label}) ON (n.name)")
+    return statements
+
+
+def node_batches(nodes: Iterable[Node], size: int) -> list[tuple[str, list[dict[str, Any]]]]:
+    """(query, rows) per batch: ``UNWIND $rows AS row MERGE (n:Kind {id: row.id}) SET n = row.props``."""
+    by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for node in nodes:
+        by_kind[node.kind].append({"id": node.id, "props": {**node.props, "id": node.id}})
+    batches = []
+    for kind, rows in by_kind.items():
+        query = f"UNWIND $rows AS row MERGE (n:{_name(kind)} {{id: row.id}}) SET n = row.props"
+        batches += [(query, batch) for batch in _batches(rows, size)]
+    return batches
+
+
+def link_batches(links: Iterable[Link], kinds: dict[str, str], size: int) -> list[tuple[str, list[dict[str, Any]]]]:
+    """(query, rows) per batch, grouped by relationship and end kinds so both ends are
+    found through the ``id`` constraint's index."""
+    grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for link in links:
+        key = (link.rel, kinds[link.source], kinds[link.target])
+        grouped[key].append({"source": link.source, "target": link.target, "props": dict(link.props)})
+    batches = []
+    for (rel, source_kind, target_kind), rows in grouped.items():
+        query = (
+            f"UNWIND $rows AS row MATCH (a:{_name(source_kind)} {{id: row.source}}) "
+            f"MATCH (b:{_name(target_kind)} {{id: row.target}}) "
+            f"MERGE (a)-[r:{_name(rel)}]->(b) SET r = row.props"
+        )
+        batches += [(query, batch) for batch in _batches(rows, size)]
+    return batches
+
+
 class Neo4jStore:
     """Nodes and links in Neo4j (or anything speaking Bolt and Neo4j's Cypher)."""
 
@@ -136,15 +176,7 @@ class Neo4jStore:
     # -- schema ------------------------------------------------------------------
 
     def schema_statements(self) -> list[str]:
-        """A uniqueness constraint on ``id`` and an index on ``name`` per node kind, from the schema file."""
-        statements = []
-        for kind in self.schema.nodes:
-            label = _name(kind)
-            statements.append(
-                f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
-            )
-            statements.append(f"CREATE INDEX {label.lower()}_name IF NOT EXISTS FOR (n:{label}) ON (n.name)")
-        return statements
+        return schema_statements(self.schema)
 
     def ensure_schema(self) -> list[str]:
         """Create the constraints and indexes; returns those the server refused (the
@@ -200,32 +232,12 @@ class Neo4jStore:
         return written
 
     def _node_batches(self, nodes: list[Node]) -> list[tuple[str, list[dict[str, Any]]]]:
-        by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for node in nodes:
-            by_kind[node.kind].append({"id": node.id, "props": {**node.props, "id": node.id}})
-        batches = []
-        for kind, rows in by_kind.items():
-            query = f"UNWIND $rows AS row MERGE (n:{_name(kind)} {{id: row.id}}) SET n = row.props"
-            batches += [(query, batch) for batch in _batches(rows, self.batch_size)]
-        return batches
+        return node_batches(nodes, self.batch_size)
 
     def _link_batches(self, links: list[Link], nodes: list[Node]) -> list[tuple[str, list[dict[str, Any]]]]:
         kinds = {n.id: n.kind for n in nodes}
-        unknown = {e for link in links for e in (link.source, link.target)} - set(kinds)
-        kinds.update(self.kinds_of(unknown))
-        grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
-        for link in links:
-            key = (link.rel, kinds[link.source], kinds[link.target])
-            grouped[key].append({"source": link.source, "target": link.target, "props": dict(link.props)})
-        batches = []
-        for (rel, source_kind, target_kind), rows in grouped.items():
-            query = (
-                f"UNWIND $rows AS row MATCH (a:{_name(source_kind)} {{id: row.source}}) "
-                f"MATCH (b:{_name(target_kind)} {{id: row.target}}) "
-                f"MERGE (a)-[r:{_name(rel)}]->(b) SET r = row.props"
-            )
-            batches += [(query, batch) for batch in _batches(rows, self.batch_size)]
-        return batches
+        kinds.update(self.kinds_of({e for link in links for e in (link.source, link.target)} - set(kinds)))
+        return link_batches(links, kinds, self.batch_size)
 
     def add_one_by_one(self, links: Iterable[Link]) -> int:
         """One statement and one transaction per link: only the benchmark's baseline uses this."""

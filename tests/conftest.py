@@ -22,3 +22,14 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "workspace.json"
     monkeypatch.setenv("DUALTRACE_WORKSPACE", str(path))
     return path
+
+
+@pytest.fixture(scope="session")
+def standin(tmp_path_factory):
+    """The Bolt stand-in for Neo4j (ArcadeDB, see tests/standin.py), shared by the session;
+    tests clear it before use."""
+    from tests.standin import start_standin
+
+    server = start_standin(tmp_path_factory.mktemp("standin"))
+    yield server
+    server.stop()

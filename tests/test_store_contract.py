@@ -16,16 +16,9 @@ from dualtrace.graph.errors import ValidationFailed
 from dualtrace.graph.model import Link, Node
 from dualtrace.graph.neo4j_store import Connection, Neo4jStore
 from dualtrace.graph.store import EmbeddedStore
-from tests.standin import DATABASE, PASSWORD, start_standin
+from tests.standin import DATABASE, PASSWORD
 
 BACKENDS = ["embedded", "standin", "neo4j"]
-
-
-@pytest.fixture(scope="session")
-def standin(tmp_path_factory):
-    server = start_standin(tmp_path_factory.mktemp("standin"))
-    yield server
-    server.stop()
 
 
 @pytest.fixture(params=BACKENDS)

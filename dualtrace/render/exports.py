@@ -204,6 +204,18 @@ def write_ftm(store: EmbeddedStore, path: Path, node_ids: Iterable[str] | None =
     return path
 
 
+def _neo4j_admin(store: EmbeddedStore, folder: Path, node_ids: Iterable[str] | None = None) -> Path:
+    from dualtrace.render.neo4j_export import write_neo4j_admin
+
+    return write_neo4j_admin(store, folder, node_ids)
+
+
+def _cypher(store: EmbeddedStore, path: Path, node_ids: Iterable[str] | None = None) -> Path:
+    from dualtrace.render.neo4j_export import write_cypher
+
+    return write_cypher(store, path, node_ids)
+
+
 Writer = Callable[[EmbeddedStore, Path, Iterable[str] | None], Path]
 EXPORTS: dict[str, tuple[Writer, str]] = {
     "gexf": (write_gexf, "GEXF for Gephi, links dated as spells (one file)"),
@@ -212,4 +224,6 @@ EXPORTS: dict[str, tuple[Writer, str]] = {
     "csv": (write_csv, "nodes.csv and edges.csv (a folder)"),
     "kumu": (write_kumu, "Kumu elements.csv and connections.csv (a folder)"),
     "ftm": (write_ftm, "FollowTheMoney entities, JSON lines (one file)"),
+    "neo4j-admin": (_neo4j_admin, "CSVs and import.sh for neo4j-admin database import full (a folder)"),
+    "cypher": (_cypher, "a parameterised script for cypher-shell (one file)"),
 }

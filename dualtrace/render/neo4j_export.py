@@ -1,0 +1,140 @@
+"""Bulk exports for Neo4j: CSVs for ``neo4j-admin database import full`` and a
+parameterised Cypher script for ``cypher-shell``.
+
+The admin import is the fast way to load a large graph into an empty database;
+the script is the portable way (any Neo4j, any size that fits in a few
+transactions). In the script every value sits in a ``:param`` line and the
+statements only name parameters, exactly as the Neo4j store writes.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shlex
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from dualtrace.graph.neo4j_store import _name, link_batches, node_batches, schema_statements
+from dualtrace.graph.schema import PropertySpec
+from dualtrace.graph.store import EmbeddedStore
+
+ADMIN_TYPES = {"list": "string[]", "year": "int", "number": "float"}
+DELIMITERS = ("|", "¦", "§", "~")
+SCRIPT_BATCH = 500
+
+
+def _subset(store: EmbeddedStore, node_ids: Iterable[str] | None) -> tuple[list[Any], list[Any]]:
+    wanted = None if node_ids is None else set(node_ids)
+    nodes = [n for n in store.nodes() if wanted is None or n.id in wanted or n.kind == "Source"]
+    present = {n.id for n in nodes}
+    links = [link for link in store.links() if link.source in present and link.target in present]
+    return nodes, links
+
+
+def _delimiter(values: Iterable[Any]) -> str:
+    """An array delimiter that no list item contains."""
+    items = [str(item) for value in values if isinstance(value, list) for item in value]
+    for candidate in DELIMITERS:
+        if not any(candidate in item for item in items):
+            return candidate
+    raise ValueError("every candidate array delimiter occurs in the data")
+
+
+def _header(name: str, spec: PropertySpec | None) -> str:
+    kind = ADMIN_TYPES.get(spec.type, "string") if spec else "string"
+    return name if kind == "string" else f"{name}:{kind}"
+
+
+def write_neo4j_admin(store: EmbeddedStore, folder: Path, node_ids: Iterable[str] | None = None) -> Path:
+    """One CSV per node kind and per relationship type, with neo4j-admin headers,
+    plus ``import.sh`` holding the exact command to run."""
+    nodes, links = _subset(store, node_ids)
+    schema = store.schema
+    delimiter = _delimiter([v for n in nodes for v in n.props.values()] + [v for x in links for v in x.props.values()])
+    folder.mkdir(parents=True, exist_ok=True)
+    by_kind: dict[str, list[Any]] = defaultdict(list)
+    for node in nodes:
+        by_kind[node.kind].append(node)
+    by_rel: dict[str, list[Any]] = defaultdict(list)
+    for link in links:
+        by_rel[link.rel].append(link)
+
+    def cell(value: Any) -> Any:
+        return delimiter.join(value) if isinstance(value, list) else value
+
+    args = []
+    for kind, members in sorted(by_kind.items()):
+        specs = schema.node_properties(kind)
+        names = sorted({key for node in members for key in node.props})
+        path = folder / f"nodes-{_name(kind)}.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["id:ID", *(_header(n, specs.get(n)) for n in names), ":LABEL"])
+            for node in members:
+                writer.writerow([node.id, *(cell(node.props.get(n, "")) for n in names), kind])
+        args.append(f"--nodes={kind}={path.name}")
+    for rel, members in sorted(by_rel.items()):
+        specs = schema.link_properties(rel)
+        names = sorted({key for link in members for key in link.props})
+        path = folder / f"relationships-{_name(rel)}.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([":START_ID", ":END_ID", *(_header(n, specs.get(n)) for n in names), ":TYPE"])
+            for link in members:
+                writer.writerow([link.source, link.target, *(cell(link.props.get(n, "")) for n in names), rel])
+        args.append(f"--relationships={rel}={path.name}")
+    command = " ".join(
+        [
+            "neo4j-admin database import full",
+            *args,
+            f"--array-delimiter={shlex.quote(delimiter)}",
+            "--overwrite-destination",
+            "neo4j",
+        ]
+    )
+    (folder / "import.sh").write_text(
+        "#!/bin/sh\n# Load these files into an empty, stopped Neo4j database named neo4j.\n"
+        f'cd "$(dirname "$0")"\n{command}\n',
+        encoding="utf-8",
+    )
+    return folder
+
+
+def admin_command(folder: Path) -> str:
+    """The neo4j-admin command written to ``folder/import.sh``."""
+    return (folder / "import.sh").read_text(encoding="utf-8").strip().splitlines()[-1]
+
+
+def cypher_value(value: Any) -> str:
+    """A Cypher literal for a parameter line: strings JSON-quoted (valid Cypher), numbers, lists, maps."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"`{_name(str(k))}`: {cypher_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(cypher_value(v) for v in value) + "]"
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def write_cypher(store: EmbeddedStore, path: Path, node_ids: Iterable[str] | None = None) -> Path:
+    """A cypher-shell script: constraints and indexes, then batches of
+    ``:param rows => [...]`` followed by an ``UNWIND $rows ... MERGE`` statement."""
+    nodes, links = _subset(store, node_ids)
+    kinds = {node.id: node.kind for node in nodes}
+    lines = [
+        "// dualtrace export for cypher-shell:",
+        '//   cypher-shell -a bolt://localhost:7687 -u neo4j -p "$NEO4J_PASSWORD" -f THIS_FILE',
+        "// Values are parameters (:param lines); statements only name them. Safe to run twice (MERGE).",
+        *(f"{statement};" for statement in schema_statements(store.schema)),
+    ]
+    for query, rows in node_batches(nodes, SCRIPT_BATCH) + link_batches(links, kinds, SCRIPT_BATCH):
+        lines.append(f":param rows => {cypher_value(rows)};")
+        lines.append(f"{query};")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
