@@ -16,6 +16,7 @@ Why it looks like this:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections import defaultdict
@@ -29,6 +30,7 @@ from dualtrace.graph.schema import Schema, load_schema
 
 IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 DEFAULT_BATCH = 1000
+LOW_DEGREE_KINDS = ("Transfer",)
 ENV_URI, ENV_USER, ENV_PASSWORD, ENV_DATABASE = "NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"
 
 
@@ -100,10 +102,14 @@ def link_batches(links: Iterable[Link], kinds: dict[str, str], size: int) -> lis
         grouped[key].append({"source": link.source, "target": link.target, "props": dict(link.props)})
     batches = []
     for (rel, source_kind, target_kind), rows in grouped.items():
+        # Same pattern either way round; written from the Transfer end when there is one,
+        # because a vendor may have thousands of links and a deal only a few, and some
+        # engines check a MERGE from the node it is written from.
+        pattern = f"(b)<-[r:{_name(rel)}]-(a)" if target_kind in LOW_DEGREE_KINDS else f"(a)-[r:{_name(rel)}]->(b)"
         query = (
             f"UNWIND $rows AS row MATCH (a:{_name(source_kind)} {{id: row.source}}) "
             f"MATCH (b:{_name(target_kind)} {{id: row.target}}) "
-            f"MERGE (a)-[r:{_name(rel)}]->(b) SET r = row.props"
+            f"MERGE {pattern} SET r = row.props"
         )
         batches += [(query, batch) for batch in _batches(rows, size)]
     return batches
@@ -224,12 +230,32 @@ class Neo4jStore:
         if validate:
             self._validate(nodes, links, where)
         written = 0
-        for query, rows in self._node_batches(nodes) + self._link_batches(links, nodes):
+        indexed: set[str] = set()
+        for query, rows in self._node_batches(nodes):
+            self.run(query, rows=rows)
+            written += 1
+            kind = query.split("MERGE (n:", 1)[1].split(" ", 1)[0]
+            if kind not in indexed:
+                # Some servers (the ArcadeDB stand-in) only index a label that exists:
+                # repeat its constraint once its first batch is in. IF NOT EXISTS makes
+                # this a no-op on Neo4j, where ensure_schema() already made it.
+                self._ensure_kind(kind)
+                indexed.add(kind)
+            if progress:
+                progress(len(rows))
+        for query, rows in self._link_batches(links, nodes):
             self.run(query, rows=rows)
             written += 1
             if progress:
                 progress(len(rows))
         return written
+
+    def _ensure_kind(self, kind: str) -> None:
+        for statement in schema_statements(self.schema):
+            if f"(n:{kind})" in statement:
+                # a refusal was reported by ensure_schema(); writes stay unique through MERGE on id
+                with contextlib.suppress(Neo4jError):
+                    self.run(statement)
 
     def _node_batches(self, nodes: list[Node]) -> list[tuple[str, list[dict[str, Any]]]]:
         return node_batches(nodes, self.batch_size)
