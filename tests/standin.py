@@ -69,6 +69,7 @@ class StandIn:
             stdout=subprocess.PIPE,
             stderr=log,
             text=True,
+            cwd=self.root.parent,  # ArcadeDB writes its log/ folder into the working directory
         )
         deadline = time.monotonic() + timeout
         assert self.process.stdout is not None
