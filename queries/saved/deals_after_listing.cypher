@@ -1,0 +1,22 @@
+// name: deals_after_listing
+// question: Which deals are dated after one of their parties was put on a sanctions or export-control list?
+// params:
+//   list: {type: entity, default: null, example: list:us-entity-list, doc: "only this list (default: every list)"}
+//   statuses: {type: list, default: [reported, confirmed], doc: "statuses of the listing and of the party's link to the deal"}
+// returns: [party, party_name, role, list, listed_since, transfer, transfer_name, deal_date, status, sources]
+// notes: >
+//   A party is a supplier, intermediary or recipient of the deal. The deal date
+//   is the party's link date, else the deal's year. Dates of different
+//   precision compare as text, so a deal dated only "2019" does not count as
+//   after a listing on 2019-10-09: the query errs on the side of not accusing.
+//   Exposure is not a violation: licences, exemptions and the scope of each
+//   list decide that.
+MATCH (party)-[l:LISTED_ON]->(x:List)
+WHERE ($list IS NULL OR x.id = $list) AND l.since IS NOT NULL AND l.status IN $statuses
+MATCH (party)-[s:SUPPLIER_OF|INTERMEDIARY_OF|DELIVERED_TO]-(t:Transfer)
+WHERE s.status IN $statuses
+WITH party, l, x, s, t, coalesce(s.since, toString(t.year)) AS deal_date
+WHERE deal_date > l.since
+RETURN party.id AS party, party.name AS party_name, type(s) AS role, x.id AS list, l.since AS listed_since,
+       t.id AS transfer, t.name AS transfer_name, deal_date, s.status AS status, s.sources AS sources
+ORDER BY party, list, transfer, role

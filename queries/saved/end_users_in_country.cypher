@@ -1,0 +1,20 @@
+// name: end_users_in_country
+// question: Which government end users in a country received surveillance technology, what, and from whom?
+// params:
+//   country: {type: country, example: EC, doc: "the end users' country: ISO code or name"}
+//   statuses: {type: list, default: [reported, confirmed], doc: "link statuses to include"}
+// returns: [end_user, end_user_name, transfer, transfer_name, year, suppliers, products, status, sources]
+// notes: One row per deal delivered to an end user of the country; suppliers and products sorted by name.
+MATCH (b:GovernmentBuyer {country: $country})<-[d:DELIVERED_TO]-(t:Transfer)
+WHERE d.status IN $statuses
+OPTIONAL MATCH (s:Organization)-[sl:SUPPLIER_OF|INTERMEDIARY_OF]->(t)
+WHERE sl.status IN $statuses
+WITH b, d, t, s ORDER BY s.name
+WITH b, d, t, collect(DISTINCT s.name) AS suppliers
+OPTIONAL MATCH (p:Product)-[il:ITEM_OF]->(t)
+WHERE il.status IN $statuses
+WITH b, d, t, suppliers, p ORDER BY p.name
+WITH b, d, t, suppliers, collect(DISTINCT p.name) AS products
+RETURN b.id AS end_user, b.name AS end_user_name, t.id AS transfer, t.name AS transfer_name,
+       t.year AS year, suppliers, products, d.status AS status, d.sources AS sources
+ORDER BY end_user, transfer

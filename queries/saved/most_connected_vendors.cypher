@@ -1,0 +1,22 @@
+// name: most_connected_vendors
+// question: In each product category, which vendors supply the most government end users?
+// params:
+//   top: {type: integer, default: 3, example: 2, doc: "how many vendors per category"}
+//   statuses: {type: list, default: [reported, confirmed], doc: "statuses of the supply, item and delivery links"}
+// returns: [category, rank, vendor, vendor_name, end_users, transfers]
+// notes: >
+//   A vendor counts for a category when it supplies a deal with an item of that
+//   category. Ties are broken by number of deals, then by id, so the ranking
+//   is stable.
+MATCH (o:Organization)-[s:SUPPLIER_OF]->(t:Transfer)<-[i:ITEM_OF]-(p:Product),
+      (t)-[d:DELIVERED_TO]->(b:GovernmentBuyer)
+WHERE s.status IN $statuses AND i.status IN $statuses AND d.status IN $statuses
+WITH p.category AS category, o, count(DISTINCT b) AS end_users, count(DISTINCT t) AS transfers
+ORDER BY category, end_users DESC, transfers DESC, o.id
+WITH category, collect({vendor: o.id, vendor_name: o.name, end_users: end_users, transfers: transfers}) AS ranked
+UNWIND range(0, size(ranked) - 1) AS i
+WITH category, i, ranked[i] AS entry
+WHERE i < $top
+RETURN category, i + 1 AS rank, entry.vendor AS vendor, entry.vendor_name AS vendor_name,
+       entry.end_users AS end_users, entry.transfers AS transfers
+ORDER BY category, rank

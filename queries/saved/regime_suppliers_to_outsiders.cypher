@@ -1,0 +1,19 @@
+// name: regime_suppliers_to_outsiders
+// question: Which companies based in Wassenaar Arrangement states supply end users in states outside it?
+// params:
+//   regime: {type: entity, default: regime:wassenaar, doc: "the export-control regime whose participating states count as inside"}
+//   statuses: {type: list, default: [reported, confirmed], doc: "statuses of the supply and delivery links"}
+// returns: [vendor, vendor_name, vendor_country, role, transfer, year, end_user, end_user_name, end_user_country, supply_sources, delivery_sources]
+// notes: >
+//   A company's state is its headquarters country. Participating states are
+//   those linked to the regime by PARTICIPATES_IN. Membership does not make a
+//   sale unlawful; it says which export-control commitments applied.
+MATCH (c:Country)-[:PARTICIPATES_IN]->(:Regime {id: $regime})
+WITH collect(c.iso2) AS members
+MATCH (o:Organization)-[s:SUPPLIER_OF|INTERMEDIARY_OF]->(t:Transfer)-[d:DELIVERED_TO]->(b:GovernmentBuyer)
+WHERE o.country IN members AND NOT b.country IN members
+  AND s.status IN $statuses AND d.status IN $statuses
+RETURN o.id AS vendor, o.name AS vendor_name, o.country AS vendor_country, type(s) AS role,
+       t.id AS transfer, t.year AS year, b.id AS end_user, b.name AS end_user_name, b.country AS end_user_country,
+       s.sources AS supply_sources, d.sources AS delivery_sources
+ORDER BY vendor, transfer, end_user

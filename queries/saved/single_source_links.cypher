@@ -1,0 +1,11 @@
+// name: single_source_links
+// question: Which links rest on a single source, and so most need a second one?
+// params:
+//   rels: {type: list, default: [MAKES, SUPPLIER_OF, INTERMEDIARY_OF, ITEM_OF, COMPONENT_OF, DELIVERED_TO, SUBSIDIARY_OF, OWNER_OF, DIRECTOR_OF, PARTNER_OF, LISTED_ON], doc: "relationship kinds to check"}
+//   statuses: {type: list, default: [reported, confirmed, denied], doc: "link statuses to include"}
+// returns: [rel, from_id, from_name, to_id, to_name, status, cited]
+MATCH (a)-[r]->(b)
+WHERE type(r) IN $rels AND size(r.sources) = 1 AND r.status IN $statuses
+RETURN type(r) AS rel, a.id AS from_id, a.name AS from_name, b.id AS to_id, b.name AS to_name,
+       r.status AS status, r.sources[0] AS cited
+ORDER BY rel, from_id, to_id

@@ -1,0 +1,19 @@
+// name: vendors_reaching_agency
+// question: Which companies' technology reaches a given government agency, directly or through others?
+// params:
+//   agency: {type: entity, example: buyer:urumqi-ccc, doc: "the government end user (buyer:...)"}
+//   statuses: {type: list, default: [reported, confirmed], doc: "link statuses every hop may have"}
+// returns: [vendor, vendor_name, vendor_country, hops, transfers]
+// notes: >
+//   hops counts links from the company to the agency along the shortest chain
+//   (1 is impossible: a company supplies a deal, which is delivered, so a direct
+//   supplier is 2 hops away; a maker of an item is 3). transfers lists the deals
+//   delivered to the agency that the company's chains lead to.
+MATCH (t:Transfer)-[d:DELIVERED_TO]->(agency {id: $agency})
+WHERE d.status IN $statuses
+MATCH p = (o:Organization)-[:MAKES|SUPPLIER_OF|INTERMEDIARY_OF|ITEM_OF|COMPONENT_OF|DELIVERED_TO*1..11]->(t)
+WHERE all(r IN relationships(p) WHERE r.status IN $statuses)
+WITH o, t, min(length(p)) + 1 AS hops ORDER BY t.id
+WITH o, min(hops) AS hops, collect(DISTINCT t.id) AS transfers
+RETURN o.id AS vendor, o.name AS vendor_name, o.country AS vendor_country, hops, transfers
+ORDER BY hops, vendor

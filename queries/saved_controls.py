@@ -1,0 +1,154 @@
+"""Embedded twins of the saved queries about sanctions, export controls and
+corporate groups: exposure after a listing, regime members supplying outsiders,
+and the families of listed companies.
+
+Each function mirrors the ``.cypher`` file of the same name in ``queries/saved``.
+"""
+
+from __future__ import annotations
+
+from dualtrace.graph.store import EmbeddedStore
+from dualtrace.queries.catalogue import (
+    Row,
+    allowed,
+    deal_date,
+    implements,
+    is_kind,
+    links_of,
+    order_by,
+    other_end,
+    prop,
+    walk,
+)
+
+PARTY_RELS = ("SUPPLIER_OF", "INTERMEDIARY_OF", "DELIVERED_TO")
+
+
+@implements("deals_after_listing")
+def deals_after_listing(store: EmbeddedStore, list: str | None, statuses: list[str]) -> list[Row]:  # noqa: A002 - the parameter's name
+    rows = []
+    lists = [list] if list is not None else [node.id for node in store.nodes("List")]
+    listings = [link for lst in lists if is_kind(store, lst, "List") for link in store.in_links(lst, "LISTED_ON")]
+    for listing in listings:
+        since = listing.props.get("since")
+        if since is None or not allowed(listing, statuses):
+            continue
+        party = listing.source
+        for link in links_of(store, party, PARTY_RELS, "both"):
+            transfer = other_end(link, party)
+            if not (allowed(link, statuses) and is_kind(store, transfer, "Transfer")):
+                continue
+            date = deal_date(store, link, transfer)
+            if date is None or not date > str(since):
+                continue
+            rows.append(
+                {
+                    "party": party,
+                    "party_name": prop(store, party, "name"),
+                    "role": link.rel,
+                    "list": listing.target,
+                    "listed_since": since,
+                    "transfer": transfer,
+                    "transfer_name": prop(store, transfer, "name"),
+                    "deal_date": date,
+                    "status": link.props.get("status"),
+                    "sources": link.props.get("sources"),
+                }
+            )
+    return order_by(rows, "party", "list", "transfer", "role")
+
+
+@implements("regime_suppliers_to_outsiders")
+def regime_suppliers_to_outsiders(store: EmbeddedStore, regime: str, statuses: list[str]) -> list[Row]:
+    members = {
+        prop(store, link.source, "iso2")
+        for link in store.in_links(regime, "PARTICIPATES_IN")
+        if is_kind(store, regime, "Regime") and is_kind(store, link.source, "Country")
+    }
+    rows = []
+    for vendor in store.nodes("Organization"):
+        if vendor.props.get("country") not in members:
+            continue
+        for supply in links_of(store, vendor.id, ("SUPPLIER_OF", "INTERMEDIARY_OF"), "out"):
+            transfer = supply.target
+            if not (allowed(supply, statuses) and is_kind(store, transfer, "Transfer")):
+                continue
+            for delivery in store.out_links(transfer, "DELIVERED_TO"):
+                buyer = delivery.target
+                where = prop(store, buyer, "country")
+                if not (allowed(delivery, statuses) and is_kind(store, buyer, "GovernmentBuyer")):
+                    continue
+                if where is None or where in members:
+                    continue
+                rows.append(
+                    {
+                        "vendor": vendor.id,
+                        "vendor_name": vendor.props.get("name"),
+                        "vendor_country": vendor.props.get("country"),
+                        "role": supply.rel,
+                        "transfer": transfer,
+                        "year": prop(store, transfer, "year"),
+                        "end_user": buyer,
+                        "end_user_name": prop(store, buyer, "name"),
+                        "end_user_country": where,
+                        "supply_sources": supply.props.get("sources"),
+                        "delivery_sources": delivery.props.get("sources"),
+                    }
+                )
+    return order_by(rows, "vendor", "transfer", "end_user")
+
+
+def _lists_of(store: EmbeddedStore, node: str) -> list[str]:
+    return sorted({link.target for link in store.out_links(node, "LISTED_ON") if is_kind(store, link.target, "List")})
+
+
+@implements("corporate_family")
+def corporate_family(store: EmbeddedStore, entity: str, statuses: list[str]) -> list[Row]:
+    if not is_kind(store, entity, "Organization"):
+        return []
+    found: dict[tuple[str, str], int] = {}
+    for relation, direction in (("parent", "out"), ("subsidiary", "in")):
+        for node, hops in walk(store, [entity], ("SUBSIDIARY_OF",), statuses, 5, direction).items():
+            if hops >= 1:
+                found[(node, relation)] = hops
+    for relation, direction in (("owner", "in"), ("owned", "out")):
+        for link in links_of(store, entity, ("OWNER_OF",), direction):
+            if allowed(link, statuses):
+                found[(other_end(link, entity), relation)] = 1
+    rows = [
+        {
+            "relative": node,
+            "relative_name": prop(store, node, "name"),
+            "relation": relation,
+            "hops": hops,
+            "lists": _lists_of(store, node),
+        }
+        for (node, relation), hops in found.items()
+    ]
+    return order_by(rows, "relation", "hops", "relative")
+
+
+@implements("unlisted_group_members")
+def unlisted_group_members(store: EmbeddedStore, list: str, statuses: list[str]) -> list[Row]:  # noqa: A002 - the parameter's name
+    if not is_kind(store, list, "List"):
+        return []
+    on_list = {link.source for link in store.in_links(list, "LISTED_ON")}
+    rows = []
+    for listed in sorted(on_list):
+        if not is_kind(store, listed, "Organization"):
+            continue
+        group = walk(store, [listed], ("SUBSIDIARY_OF",), statuses, 5, "both")
+        for relative, hops in group.items():
+            if hops < 1 or relative in on_list or not is_kind(store, relative, "Organization"):
+                continue
+            rows.append(
+                {
+                    "listed": listed,
+                    "listed_name": prop(store, listed, "name"),
+                    "relative": relative,
+                    "relative_name": prop(store, relative, "name"),
+                    "hops": hops,
+                    "other_lists": _lists_of(store, relative),
+                }
+            )
+    return order_by(rows, "listed", "hops", "relative")

@@ -1,0 +1,179 @@
+"""Embedded twins of the saved queries about evidence and the network's shape:
+what rests on one source, what is only reported, what is denied, the shortest
+sourced chains between two entities, and the best-connected vendors.
+
+Each function mirrors the ``.cypher`` file of the same name in ``queries/saved``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+
+from dualtrace.graph.model import Link
+from dualtrace.graph.store import EmbeddedStore
+from dualtrace.queries.catalogue import (
+    CONNECTION_RELS,
+    Row,
+    allowed,
+    implements,
+    is_kind,
+    links_of,
+    order_by,
+    other_end,
+    prop,
+)
+
+
+def _link_rows(store: EmbeddedStore, rels: list[str], keep: Callable[[Link], bool]) -> Iterator[tuple[Link, Row]]:
+    """Each link of ``rels`` that ``keep`` accepts, with the columns every link query shares."""
+    wanted = set(rels)
+    for link in store.links():
+        if link.rel in wanted and keep(link):
+            yield link, {
+                "rel": link.rel,
+                "from_id": link.source,
+                "from_name": prop(store, link.source, "name"),
+                "to_id": link.target,
+                "to_name": prop(store, link.target, "name"),
+            }
+
+
+@implements("single_source_links")
+def single_source_links(store: EmbeddedStore, rels: list[str], statuses: list[str]) -> list[Row]:
+    def keep(link: Link) -> bool:
+        sources = link.props.get("sources")
+        return sources is not None and len(sources) == 1 and allowed(link, statuses)
+
+    rows = [
+        {**row, "status": link.props.get("status"), "cited": link.props["sources"][0]}
+        for link, row in _link_rows(store, rels, keep)
+    ]
+    return order_by(rows, "rel", "from_id", "to_id")
+
+
+@implements("unconfirmed_links")
+def unconfirmed_links(store: EmbeddedStore, rels: list[str]) -> list[Row]:
+    rows = []
+    for link, row in _link_rows(store, rels, lambda link: link.props.get("status") == "reported"):
+        sources = link.props.get("sources")
+        rows.append(
+            {
+                **row,
+                "source_count": None if sources is None else len(sources),
+                "sources": sources,
+                "note": link.props.get("note"),
+            }
+        )
+    return order_by(rows, "source_count", "rel", "from_id", "to_id")
+
+
+@implements("denied_claims")
+def denied_claims(store: EmbeddedStore) -> list[Row]:
+    rels = list(store.schema.relationships)
+    rows = [
+        {**row, "note": link.props.get("note"), "sources": link.props.get("sources")}
+        for link, row in _link_rows(store, rels, lambda link: link.props.get("status") == "denied")
+    ]
+    return order_by(rows, "from_id", "rel", "to_id")
+
+
+@implements("most_connected_vendors")
+def most_connected_vendors(store: EmbeddedStore, top: int, statuses: list[str]) -> list[Row]:
+    transfers: dict[tuple[str, str], set[str]] = defaultdict(set)
+    buyers: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for vendor in store.nodes("Organization"):
+        for supply in store.out_links(vendor.id, "SUPPLIER_OF"):
+            transfer = supply.target
+            if not (allowed(supply, statuses) and is_kind(store, transfer, "Transfer")):
+                continue
+            reached = {
+                d.target
+                for d in store.out_links(transfer, "DELIVERED_TO")
+                if allowed(d, statuses) and is_kind(store, d.target, "GovernmentBuyer")
+            }
+            if not reached:
+                continue
+            for item in store.in_links(transfer, "ITEM_OF"):
+                category = prop(store, item.source, "category")
+                if allowed(item, statuses) and is_kind(store, item.source, "Product") and category is not None:
+                    transfers[(category, vendor.id)].add(transfer)
+                    buyers[(category, vendor.id)].update(reached)
+    ranked: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for (category, vendor), deals in transfers.items():
+        ranked[category].append((-len(buyers[(category, vendor)]), -len(deals), vendor))
+    rows = []
+    for category, entries in ranked.items():
+        for rank, (end_users, deals, vendor) in enumerate(sorted(entries)[: max(top, 0)], start=1):
+            rows.append(
+                {
+                    "category": category,
+                    "rank": rank,
+                    "vendor": vendor,
+                    "vendor_name": prop(store, vendor, "name"),
+                    "end_users": -end_users,
+                    "transfers": -deals,
+                }
+            )
+    return order_by(rows, "category", "rank")
+
+
+def _shortest_node_paths(
+    store: EmbeddedStore, start: str, end: str, statuses: list[str], max_hops: int
+) -> list[list[str]]:
+    """Every shortest node sequence from ``start`` to ``end`` over allowed connection
+    links in either direction, by a breadth-first search that keeps all predecessors."""
+    if start not in store.graph or end not in store.graph or start == end:
+        return []
+    predecessors: dict[str, list[str]] = {start: []}
+    frontier = [start]
+    for _ in range(max_hops):
+        layer: dict[str, list[str]] = {}
+        for node in frontier:
+            for link in links_of(store, node, CONNECTION_RELS, "both"):
+                nxt = other_end(link, node)
+                if nxt in predecessors or not allowed(link, statuses):
+                    continue
+                if node not in layer.setdefault(nxt, []):
+                    layer[nxt].append(node)
+        if not layer:
+            return []
+        predecessors.update(layer)
+        if end in layer:
+            break
+        frontier = list(layer)
+    else:
+        return []
+
+    def back(node: str) -> Iterator[list[str]]:
+        if node == start:
+            yield [start]
+            return
+        for previous in predecessors[node]:
+            for path in back(previous):
+                yield [*path, node]
+
+    return list(back(end))
+
+
+@implements("shortest_sourced_path")
+def shortest_sourced_path(store: EmbeddedStore, from_entity: str, to_entity: str, statuses: list[str]) -> list[Row]:
+    rows = []
+    for nodes in _shortest_node_paths(store, from_entity, to_entity, statuses, 12):
+        # Two entities joined by two links of different kinds are two chains in Cypher.
+        hops = [
+            [link for link in links_of(store, a, CONNECTION_RELS, "both") if other_end(link, a) == b and allowed(link, statuses)]
+            for a, b in itertools.pairwise(nodes)
+        ]
+        for choice in itertools.product(*hops):
+            rows.append(
+                {
+                    "path": nodes,
+                    "names": [prop(store, node, "name") for node in nodes],
+                    "rels": [link.rel for link in choice],
+                    "sources": [link.props.get("sources") for link in choice],
+                    "hops": len(choice),
+                }
+            )
+    return order_by(rows, "path", "rels")

@@ -1,0 +1,219 @@
+"""Embedded twins of the supply-chain saved queries: who reaches whom with what.
+
+Each function mirrors the ``.cypher`` file of the same name in ``queries/saved``;
+read them side by side (see :mod:`dualtrace.queries.catalogue` for why).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from dualtrace.graph.model import Link
+from dualtrace.graph.store import EmbeddedStore
+from dualtrace.queries.catalogue import (
+    SUPPLY_RELS,
+    Row,
+    allowed,
+    deal_date,
+    implements,
+    is_kind,
+    links_of,
+    order_by,
+    prop,
+    sorted_names,
+    walk,
+)
+
+
+def _deliveries(store: EmbeddedStore, transfer: str, statuses: list[str]) -> Iterator[Link]:
+    """``(t)-[d:DELIVERED_TO]->(b:GovernmentBuyer) WHERE d.status IN $statuses``."""
+    for link in store.out_links(transfer, "DELIVERED_TO"):
+        if allowed(link, statuses) and is_kind(store, link.target, "GovernmentBuyer"):
+            yield link
+
+
+def _transfers_downstream(store: EmbeddedStore, start: str, statuses: list[str]) -> list[str]:
+    depth = walk(store, [start], SUPPLY_RELS, statuses, 12, "out")
+    return [node for node, hops in depth.items() if hops >= 1 and is_kind(store, node, "Transfer")]
+
+
+def _delivery_row(store: EmbeddedStore, transfer: str, link: Link) -> Row:
+    buyer = link.target
+    return {
+        "end_user": buyer,
+        "end_user_name": prop(store, buyer, "name"),
+        "country": prop(store, buyer, "country"),
+        "transfer": transfer,
+        "transfer_name": prop(store, transfer, "name"),
+        "year": prop(store, transfer, "year"),
+        "status": link.props.get("status"),
+        "sources": link.props.get("sources"),
+    }
+
+
+@implements("trace_technology")
+def trace_technology(store: EmbeddedStore, entity: str, statuses: list[str]) -> list[Row]:
+    rows = [
+        _delivery_row(store, transfer, link)
+        for transfer in _transfers_downstream(store, entity, statuses)
+        for link in _deliveries(store, transfer, statuses)
+    ]
+    return order_by(rows, "country", "end_user", "transfer")
+
+
+@implements("trace_category")
+def trace_category(store: EmbeddedStore, category: str, statuses: list[str]) -> list[Row]:
+    rows = []
+    for product in store.nodes("Product"):
+        if product.props.get("category") != category:
+            continue
+        for transfer in _transfers_downstream(store, product.id, statuses):
+            for link in _deliveries(store, transfer, statuses):
+                row = _delivery_row(store, transfer, link)
+                del row["transfer_name"]
+                rows.append({"product": product.id, "product_name": product.props.get("name"), **row})
+    return order_by(rows, "product", "country", "end_user", "transfer")
+
+
+def _parties(store: EmbeddedStore, transfer: str, rels: tuple[str, ...], kind: str, statuses: list[str]) -> set[str]:
+    """Ids of the ``kind`` nodes linked into ``transfer`` by allowed links of ``rels``."""
+    return {
+        link.source
+        for link in links_of(store, transfer, rels, "in")
+        if allowed(link, statuses) and is_kind(store, link.source, kind)
+    }
+
+
+@implements("end_users_in_country")
+def end_users_in_country(store: EmbeddedStore, country: str, statuses: list[str]) -> list[Row]:
+    rows = []
+    for buyer in store.nodes("GovernmentBuyer"):
+        if buyer.props.get("country") != country:
+            continue
+        for link in store.in_links(buyer.id, "DELIVERED_TO"):
+            transfer = link.source
+            if not (allowed(link, statuses) and is_kind(store, transfer, "Transfer")):
+                continue
+            suppliers = _parties(store, transfer, ("SUPPLIER_OF", "INTERMEDIARY_OF"), "Organization", statuses)
+            products = _parties(store, transfer, ("ITEM_OF",), "Product", statuses)
+            rows.append(
+                {
+                    "end_user": buyer.id,
+                    "end_user_name": buyer.props.get("name"),
+                    "transfer": transfer,
+                    "transfer_name": prop(store, transfer, "name"),
+                    "year": prop(store, transfer, "year"),
+                    "suppliers": sorted_names(store, suppliers),
+                    "products": sorted_names(store, products),
+                    "status": link.props.get("status"),
+                    "sources": link.props.get("sources"),
+                }
+            )
+    return order_by(rows, "end_user", "transfer")
+
+
+@implements("technologies_by_country")
+def technologies_by_country(store: EmbeddedStore, country: str | None, statuses: list[str]) -> list[Row]:
+    transfers: dict[tuple[str, str], set[str]] = defaultdict(set)
+    buyers: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for product in store.nodes("Product"):
+        for item in store.out_links(product.id, "ITEM_OF"):
+            if not (allowed(item, statuses) and is_kind(store, item.target, "Transfer")):
+                continue
+            for delivery in _deliveries(store, item.target, statuses):
+                where = prop(store, delivery.target, "country")
+                if country is not None and where != country:
+                    continue
+                key = (where, product.props.get("category"))
+                transfers[key].add(item.target)
+                buyers[key].add(delivery.target)
+    rows = [
+        {"country": key[0], "category": key[1], "transfers": len(ids), "end_users": len(buyers[key])}
+        for key, ids in transfers.items()
+    ]
+    return order_by(rows, "country", "category")
+
+
+@implements("vendors_reaching_agency")
+def vendors_reaching_agency(store: EmbeddedStore, agency: str, statuses: list[str]) -> list[Row]:
+    hops: dict[str, int] = {}
+    transfers: dict[str, set[str]] = defaultdict(set)
+    for delivery in store.in_links(agency, "DELIVERED_TO"):
+        if not (allowed(delivery, statuses) and is_kind(store, delivery.source, "Transfer")):
+            continue
+        upstream = walk(store, [delivery.source], SUPPLY_RELS, statuses, 11, "in")
+        for node, depth in upstream.items():
+            if depth >= 1 and is_kind(store, node, "Organization"):
+                hops[node] = min(hops.get(node, depth + 1), depth + 1)
+                transfers[node].add(delivery.source)
+    rows = [
+        {
+            "vendor": vendor,
+            "vendor_name": prop(store, vendor, "name"),
+            "vendor_country": prop(store, vendor, "country"),
+            "hops": hops[vendor],
+            "transfers": sorted(transfers[vendor]),
+        }
+        for vendor in hops
+    ]
+    return order_by(rows, "hops", "vendor")
+
+
+@implements("component_suppliers")
+def component_suppliers(store: EmbeddedStore, agency: str, statuses: list[str]) -> list[Row]:
+    found: set[tuple[str, str, str, str]] = set()
+    for delivery in store.in_links(agency, "DELIVERED_TO"):
+        transfer = delivery.source
+        if not (allowed(delivery, statuses) and is_kind(store, transfer, "Transfer")):
+            continue
+        for item in _parties(store, transfer, ("ITEM_OF",), "Product", statuses):
+            components = walk(store, [item], ("COMPONENT_OF",), statuses, 5, "in")
+            for component, depth in components.items():
+                if depth < 1 or not is_kind(store, component, "Product"):
+                    continue
+                for maker in store.in_links(component, "MAKES"):
+                    if allowed(maker, statuses) and is_kind(store, maker.source, "Organization"):
+                        found.add((maker.source, component, item, transfer))
+    rows = [
+        {
+            "supplier": supplier,
+            "supplier_name": prop(store, supplier, "name"),
+            "supplier_country": prop(store, supplier, "country"),
+            "component": component,
+            "component_name": prop(store, component, "name"),
+            "used_in": item,
+            "transfer": transfer,
+        }
+        for supplier, component, item, transfer in found
+    ]
+    return order_by(rows, "supplier", "component", "used_in", "transfer")
+
+
+@implements("deals_since")
+def deals_since(store: EmbeddedStore, since: str, country: str | None, statuses: list[str]) -> list[Row]:
+    rows = []
+    for buyer in store.nodes("GovernmentBuyer"):
+        if country is not None and buyer.props.get("country") != country:
+            continue
+        for delivery in store.in_links(buyer.id, "DELIVERED_TO"):
+            transfer = delivery.source
+            if not (allowed(delivery, statuses) and is_kind(store, transfer, "Transfer")):
+                continue
+            date = deal_date(store, delivery, transfer)
+            if date is None or date < since:
+                continue
+            suppliers = _parties(store, transfer, ("SUPPLIER_OF",), "Organization", statuses)
+            rows.append(
+                {
+                    "transfer": transfer,
+                    "transfer_name": prop(store, transfer, "name"),
+                    "deal_date": date,
+                    "end_user": buyer.id,
+                    "end_user_name": buyer.props.get("name"),
+                    "country": buyer.props.get("country"),
+                    "suppliers": sorted_names(store, suppliers),
+                    "sources": delivery.props.get("sources"),
+                }
+            )
+    return order_by(rows, "deal_date", "transfer", "end_user")
