@@ -15,6 +15,7 @@ import click
 from dualtrace.cli_import import IMPORT_COMMANDS
 from dualtrace.cli_neo4j import NEO4J_COMMANDS
 from dualtrace.cli_output import OUTPUT_COMMANDS
+from dualtrace.cli_queries import QUERY_COMMANDS
 from dualtrace.cli_support import friendly_errors, open_workspace, scope_node_ids, statuses_for, with_scope
 from dualtrace.demo_data import build_workspace
 from dualtrace.graph.store import ENV_WORKSPACE, EmbeddedStore, default_workspace
@@ -249,8 +250,8 @@ def categories(ctx: click.Context) -> None:
         click.echo(value)
 
 
-# Import, resolution and import-log commands, and exports and reports, live in their own modules.
-for command in (*IMPORT_COMMANDS, *OUTPUT_COMMANDS, *NEO4J_COMMANDS):
+# Import, resolution and import-log commands, exports and reports, Neo4j and saved queries live in their own modules.
+for command in (*IMPORT_COMMANDS, *OUTPUT_COMMANDS, *NEO4J_COMMANDS, *QUERY_COMMANDS):
     main.add_command(command)
 
 

@@ -164,8 +164,18 @@ class Neo4jStore:
 
     def run(self, query: str, **params: Any) -> list[dict[str, Any]]:
         """Run one parameterised query in a managed transaction (retried on transient errors)."""
+        return self._execute(query, params, read=False)
+
+    def read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        """Run a query in a read transaction: Neo4j refuses any write in it (saved and ad-hoc queries)."""
+        return self._execute(query, params, read=True)
+
+    def _execute(self, query: str, params: dict[str, Any], read: bool) -> list[dict[str, Any]]:
+        routing = self._neo4j.RoutingControl.READ if read else self._neo4j.RoutingControl.WRITE
         try:
-            records, _, _ = self.driver.execute_query(query, params, database_=self.connection.database)
+            records, _, _ = self.driver.execute_query(
+                query, params, database_=self.connection.database, routing_=routing
+            )
         except self._neo4j.exceptions.DriverError as exc:
             raise self._translate(exc) from exc
         except self._neo4j.exceptions.Neo4jError as exc:

@@ -87,7 +87,12 @@ def other_end(link: Link, node: str) -> str:
 
 
 def walk(
-    store: EmbeddedStore, starts: Iterable[str], rels: Iterable[str], statuses: Iterable[str], max_hops: int, direction: str
+    store: EmbeddedStore,
+    starts: Iterable[str],
+    rels: Iterable[str],
+    statuses: Iterable[str],
+    max_hops: int,
+    direction: str,
 ) -> dict[str, int]:
     """Breadth-first distances from ``starts`` (distance 0) over allowed links of
     ``rels``, up to ``max_hops``: what ``(start)-[:A|B*1..max_hops]->(x)`` reaches,

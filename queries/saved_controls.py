@@ -25,9 +25,9 @@ PARTY_RELS = ("SUPPLIER_OF", "INTERMEDIARY_OF", "DELIVERED_TO")
 
 
 @implements("deals_after_listing")
-def deals_after_listing(store: EmbeddedStore, list: str | None, statuses: list[str]) -> list[Row]:  # noqa: A002 - the parameter's name
+def deals_after_listing(store: EmbeddedStore, on_list: str | None, statuses: list[str]) -> list[Row]:
     rows = []
-    lists = [list] if list is not None else [node.id for node in store.nodes("List")]
+    lists = [on_list] if on_list is not None else [node.id for node in store.nodes("List")]
     listings = [link for lst in lists if is_kind(store, lst, "List") for link in store.in_links(lst, "LISTED_ON")]
     for listing in listings:
         since = listing.props.get("since")
@@ -129,17 +129,17 @@ def corporate_family(store: EmbeddedStore, entity: str, statuses: list[str]) -> 
 
 
 @implements("unlisted_group_members")
-def unlisted_group_members(store: EmbeddedStore, list: str, statuses: list[str]) -> list[Row]:  # noqa: A002 - the parameter's name
-    if not is_kind(store, list, "List"):
+def unlisted_group_members(store: EmbeddedStore, on_list: str, statuses: list[str]) -> list[Row]:
+    if not is_kind(store, on_list, "List"):
         return []
-    on_list = {link.source for link in store.in_links(list, "LISTED_ON")}
+    listed_ids = {link.source for link in store.in_links(on_list, "LISTED_ON")}
     rows = []
-    for listed in sorted(on_list):
+    for listed in sorted(listed_ids):
         if not is_kind(store, listed, "Organization"):
             continue
         group = walk(store, [listed], ("SUBSIDIARY_OF",), statuses, 5, "both")
         for relative, hops in group.items():
-            if hops < 1 or relative in on_list or not is_kind(store, relative, "Organization"):
+            if hops < 1 or relative in listed_ids or not is_kind(store, relative, "Organization"):
                 continue
             rows.append(
                 {

@@ -31,13 +31,16 @@ def _link_rows(store: EmbeddedStore, rels: list[str], keep: Callable[[Link], boo
     wanted = set(rels)
     for link in store.links():
         if link.rel in wanted and keep(link):
-            yield link, {
-                "rel": link.rel,
-                "from_id": link.source,
-                "from_name": prop(store, link.source, "name"),
-                "to_id": link.target,
-                "to_name": prop(store, link.target, "name"),
-            }
+            yield (
+                link,
+                {
+                    "rel": link.rel,
+                    "from_id": link.source,
+                    "from_name": prop(store, link.source, "name"),
+                    "to_id": link.target,
+                    "to_name": prop(store, link.target, "name"),
+                },
+            )
 
 
 @implements("single_source_links")
@@ -105,15 +108,15 @@ def most_connected_vendors(store: EmbeddedStore, top: int, statuses: list[str]) 
         ranked[category].append((-len(buyers[(category, vendor)]), -len(deals), vendor))
     rows = []
     for category, entries in ranked.items():
-        for rank, (end_users, deals, vendor) in enumerate(sorted(entries)[: max(top, 0)], start=1):
+        for rank, (minus_users, minus_deals, vendor) in enumerate(sorted(entries)[: max(top, 0)], start=1):
             rows.append(
                 {
                     "category": category,
                     "rank": rank,
                     "vendor": vendor,
                     "vendor_name": prop(store, vendor, "name"),
-                    "end_users": -end_users,
-                    "transfers": -deals,
+                    "end_users": -minus_users,
+                    "transfers": -minus_deals,
                 }
             )
     return order_by(rows, "category", "rank")
@@ -163,7 +166,11 @@ def shortest_sourced_path(store: EmbeddedStore, from_entity: str, to_entity: str
     for nodes in _shortest_node_paths(store, from_entity, to_entity, statuses, 12):
         # Two entities joined by two links of different kinds are two chains in Cypher.
         hops = [
-            [link for link in links_of(store, a, CONNECTION_RELS, "both") if other_end(link, a) == b and allowed(link, statuses)]
+            [
+                link
+                for link in links_of(store, a, CONNECTION_RELS, "both")
+                if other_end(link, a) == b and allowed(link, statuses)
+            ]
             for a, b in itertools.pairwise(nodes)
         ]
         for choice in itertools.product(*hops):

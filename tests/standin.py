@@ -54,6 +54,7 @@ class StandIn:
         return f"bolt://127.0.0.1:{self.bolt_port}"
 
     def start(self, timeout: float = 90) -> StandIn:
+        self.root.parent.mkdir(parents=True, exist_ok=True)
         log = (self.root.parent / f"{self.root.name}.log").open("a")
         self.process = subprocess.Popen(
             [

@@ -1,7 +1,7 @@
 // name: deals_after_listing
 // question: Which deals are dated after one of their parties was put on a sanctions or export-control list?
 // params:
-//   list: {type: entity, default: null, example: list:us-entity-list, doc: "only this list (default: every list)"}
+//   on_list: {type: entity, default: null, example: list:us-entity-list, doc: "only this list (default: every list)"}
 //   statuses: {type: list, default: [reported, confirmed], doc: "statuses of the listing and of the party's link to the deal"}
 // returns: [party, party_name, role, list, listed_since, transfer, transfer_name, deal_date, status, sources]
 // notes: >
@@ -12,7 +12,7 @@
 //   Exposure is not a violation: licences, exemptions and the scope of each
 //   list decide that.
 MATCH (party)-[l:LISTED_ON]->(x:List)
-WHERE ($list IS NULL OR x.id = $list) AND l.since IS NOT NULL AND l.status IN $statuses
+WHERE ($on_list IS NULL OR x.id = $on_list) AND l.since IS NOT NULL AND l.status IN $statuses
 MATCH (party)-[s:SUPPLIER_OF|INTERMEDIARY_OF|DELIVERED_TO]-(t:Transfer)
 WHERE s.status IN $statuses
 WITH party, l, x, s, t, coalesce(s.since, toString(t.year)) AS deal_date

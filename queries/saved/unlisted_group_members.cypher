@@ -1,7 +1,7 @@
 // name: unlisted_group_members
 // question: Which companies in the same corporate group as a listed company are not on that list?
 // params:
-//   list: {type: entity, example: list:us-entity-list, doc: "the sanctions or export-control list (list:...)"}
+//   on_list: {type: entity, example: list:us-entity-list, doc: "the sanctions or export-control list (list:...)"}
 //   statuses: {type: list, default: [reported, confirmed], doc: "statuses of the ownership links followed"}
 // returns: [listed, listed_name, relative, relative_name, hops, other_lists]
 // notes: >
@@ -9,7 +9,7 @@
 //   (up to 5, in either direction: parents, subsidiaries, sister companies).
 //   These are the places a listing may be evaded or may not reach; whether it
 //   does depends on the list's own ownership rules.
-MATCH (listed:Organization)-[:LISTED_ON]->(x:List {id: $list})
+MATCH (listed:Organization)-[:LISTED_ON]->(x:List {id: $on_list})
 MATCH p = (listed)-[:SUBSIDIARY_OF*1..5]-(relative:Organization)
 WHERE relative <> listed AND NOT (relative)-[:LISTED_ON]->(x)
   AND all(r IN relationships(p) WHERE r.status IN $statuses)
