@@ -37,6 +37,13 @@ def differences(query: SavedQuery, rows: list[dict[str, Any]]) -> list[str]:
     return problems
 
 
+class _Dumper(yaml.SafeDumper):
+    """Writes repeated values out in full: a reader of the header should not meet YAML anchors."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def example_yaml(query: SavedQuery, params: dict[str, Any], rows: list[dict[str, Any]], first: int = 3) -> str:
     """An ``example:`` block for the header (as ``//`` comment lines) holding this result."""
     shown_params = {k: v for k, v in params.items() if v != query.params[k].default}
@@ -46,5 +53,7 @@ def example_yaml(query: SavedQuery, params: dict[str, Any], rows: list[dict[str,
     else:
         block["count"] = len(rows)
         block["first"] = rows[:first]
-    text = yaml.safe_dump({"example": block}, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=None)
+    text = yaml.dump(
+        {"example": block}, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=None
+    )
     return "\n".join(f"// {line}" for line in text.splitlines())

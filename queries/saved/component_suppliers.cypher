@@ -9,6 +9,11 @@
 //   of a deal delivered to the end user. A component in a product is not proof
 //   that the delivered unit contained it; the sources of each link say what
 //   was reported.
+// example:
+//   params: {agency: 'buyer:urumqi-ccc'}
+//   rows:
+//   - {supplier: 'org:intel', supplier_name: Intel, supplier_country: US, component: 'product:intel-chips', component_name: Intel server chips, used_in: 'product:sugon-supercomputer', transfer: 'transfer:sugon-urumqi-ccc'}
+//   - {supplier: 'org:nvidia', supplier_name: NVIDIA, supplier_country: US, component: 'product:nvidia-chips', component_name: NVIDIA chips (GPUs), used_in: 'product:sugon-supercomputer', transfer: 'transfer:sugon-urumqi-ccc'}
 MATCH (agency {id: $agency})<-[d:DELIVERED_TO]-(t:Transfer)<-[i:ITEM_OF]-(item:Product)
 WHERE d.status IN $statuses AND i.status IN $statuses
 MATCH p = (component:Product)-[:COMPONENT_OF*1..5]->(item)

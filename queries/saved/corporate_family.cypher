@@ -8,6 +8,34 @@
 //   Parents and subsidiaries follow SUBSIDIARY_OF up to 5 levels; owners and
 //   owned companies are one OWNER_OF link away. A listing of a parent does not
 //   automatically cover its subsidiaries: each list's own rules decide.
+// example:
+//   params: {entity: 'org:cetc'}
+//   rows:
+//   - relative: org:anhui-sun-create
+//     relative_name: Anhui Sun Create Electronics Co., Ltd.
+//     relation: subsidiary
+//     hops: 1
+//     lists: ['list:us-dod-1260h']
+//   - relative: org:glarun
+//     relative_name: GLARUN Technology Co., Ltd.
+//     relation: subsidiary
+//     hops: 1
+//     lists: ['list:us-dod-1260h']
+//   - relative: org:hikvision
+//     relative_name: Hangzhou Hikvision Digital Technology Co., Ltd.
+//     relation: subsidiary
+//     hops: 1
+//     lists: ['list:us-dod-1260h', 'list:us-entity-list', 'list:us-fcc-covered', 'list:us-ndaa-889']
+//   - relative: org:phoenix-optics
+//     relative_name: Phoenix Optics Company Limited
+//     relation: subsidiary
+//     hops: 1
+//     lists: ['list:us-dod-1260h']
+//   - relative: org:taiji
+//     relative_name: Taiji Computer Co., Ltd.
+//     relation: subsidiary
+//     hops: 1
+//     lists: ['list:us-dod-1260h']
 MATCH (e:Organization {id: $entity})
 CALL {
   WITH e

@@ -11,6 +11,19 @@
 //   after a listing on 2019-10-09: the query errs on the side of not accusing.
 //   Exposure is not a violation: licences, exemptions and the scope of each
 //   list decide that.
+// example:
+//   params: {on_list: 'list:us-entity-list'}
+//   rows:
+//   - party: org:hikvision
+//     party_name: Hangzhou Hikvision Digital Technology Co., Ltd.
+//     role: SUPPLIER_OF
+//     list: list:us-entity-list
+//     listed_since: '2019-10-09'
+//     transfer: transfer:hikvision-chengmai-2022
+//     transfer_name: Chengmai County surveillance contract specifying Uyghur detection
+//     deal_date: 2022-12
+//     status: reported
+//     sources: ['source:chinaproject-hikvision-2023']
 MATCH (party)-[l:LISTED_ON]->(x:List)
 WHERE ($on_list IS NULL OR x.id = $on_list) AND l.since IS NOT NULL AND l.status IN $statuses
 MATCH (party)-[s:SUPPLIER_OF|INTERMEDIARY_OF|DELIVERED_TO]-(t:Transfer)

@@ -6,6 +6,25 @@
 //   statuses: {type: list, default: [reported, confirmed], doc: "statuses of the delivery and supply links"}
 // returns: [transfer, transfer_name, deal_date, end_user, end_user_name, country, suppliers, sources]
 // notes: The deal date is the delivery link's date, else the deal's year; undated deals are left out.
+// example:
+//   params: {since: '2021'}
+//   rows:
+//   - transfer: transfer:thermo-tibet-2022
+//     transfer_name: Thermo Fisher DNA profiling kits for Tibetan police
+//     deal_date: 2022-08
+//     end_user: buyer:tibet-police
+//     end_user_name: Tibet Autonomous Region police
+//     country: CN
+//     suppliers: [Thermo Fisher Scientific Inc.]
+//     sources: ['source:intercept-tibet-2022']
+//   - transfer: transfer:hikvision-chengmai-2022
+//     transfer_name: Chengmai County surveillance contract specifying Uyghur detection
+//     deal_date: 2022-12
+//     end_user: buyer:chengmai-county
+//     end_user_name: Chengmai County government, Hainan
+//     country: CN
+//     suppliers: ['Hangzhou Hikvision Digital Technology Co., Ltd.']
+//     sources: ['source:chinaproject-hikvision-2023']
 MATCH (t:Transfer)-[d:DELIVERED_TO]->(b:GovernmentBuyer)
 WHERE d.status IN $statuses AND ($country IS NULL OR b.country = $country)
 WITH t, d, b, coalesce(d.since, toString(t.year)) AS deal_date

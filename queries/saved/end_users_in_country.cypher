@@ -5,6 +5,36 @@
 //   statuses: {type: list, default: [reported, confirmed], doc: "link statuses to include"}
 // returns: [end_user, end_user_name, transfer, transfer_name, year, suppliers, products, status, sources]
 // notes: One row per deal delivered to an end user of the country; suppliers and products sorted by name.
+// example:
+//   params: {country: UG}
+//   rows:
+//   - end_user: buyer:ug-cmi
+//     end_user_name: Chieftaincy of Military Intelligence, Special Forces Command Counter Intelligence (Uganda)
+//     transfer: transfer:sii-nice-uganda-2015
+//     transfer_name: NICE Systems sales to Uganda (SII NICE_Systems_Uganda_2015)
+//     year: 2015
+//     suppliers: [NICE Systems]
+//     products: [NICE lawful interception and monitoring centre]
+//     status: reported
+//     sources: ['source:data-sii-transfers']
+//   - end_user: buyer:ug-intelligence
+//     end_user_name: Ugandan intelligence services
+//     transfer: transfer:huawei-uganda-intel
+//     transfer_name: Huawei staff assisting Ugandan intelligence interception
+//     year: null
+//     suppliers: ['Huawei Technologies Co., Ltd.']
+//     products: []
+//     status: reported
+//     sources: ['source:greydynamics-uganda-2020']
+//   - end_user: buyer:ug-police
+//     end_user_name: Uganda Police
+//     transfer: transfer:huawei-uganda-cctv-2019
+//     transfer_name: Huawei CCTV for the Uganda Police
+//     year: 2019
+//     suppliers: ['Huawei Technologies Co., Ltd.']
+//     products: [Huawei CCTV cameras]
+//     status: reported
+//     sources: ['source:uganda-cctv-2019']
 MATCH (b:GovernmentBuyer {country: $country})<-[d:DELIVERED_TO]-(t:Transfer)
 WHERE d.status IN $statuses
 OPTIONAL MATCH (s:Organization)-[sl:SUPPLIER_OF|INTERMEDIARY_OF]->(t)

@@ -8,6 +8,13 @@
 //   A vendor counts for a category when it supplies a deal with an item of that
 //   category. Ties are broken by number of deals, then by id, so the ranking
 //   is stable.
+// example:
+//   params: {top: 2}
+//   count: 19
+//   first:
+//   - {category: computing_infrastructure, rank: 1, vendor: 'org:sugon', vendor_name: 'Dawning Information Industry Co., Ltd.', end_users: 1, transfers: 1}
+//   - {category: deep_packet_inspection, rank: 1, vendor: 'org:packet-forensics', vendor_name: Packet Forensics, end_users: 4, transfers: 5}
+//   - {category: dna_sequencer, rank: 1, vendor: 'org:thermo-fisher', vendor_name: Thermo Fisher Scientific Inc., end_users: 2, transfers: 3}
 MATCH (o:Organization)-[s:SUPPLIER_OF]->(t:Transfer)<-[i:ITEM_OF]-(p:Product),
       (t)-[d:DELIVERED_TO]->(b:GovernmentBuyer)
 WHERE s.status IN $statuses AND i.status IN $statuses AND d.status IN $statuses

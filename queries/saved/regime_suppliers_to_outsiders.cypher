@@ -8,6 +8,43 @@
 //   A company's state is its headquarters country. Participating states are
 //   those linked to the regime by PARTICIPATES_IN. Membership does not make a
 //   sale unlawful; it says which export-control commitments applied.
+// example:
+//   params: {}
+//   count: 12
+//   first:
+//   - vendor: org:axis
+//     vendor_name: Axis Communications
+//     vendor_country: SE
+//     role: SUPPLIER_OF
+//     transfer: transfer:axis-guilin
+//     year: null
+//     end_user: buyer:guilin-skynet
+//     end_user_name: Guilin public security (Skynet Upgrading and Reconstruction Project)
+//     end_user_country: CN
+//     supply_sources: ['source:bnreport-amnesty-2020', 'source:amnesty-eu-2020']
+//     delivery_sources: ['source:bnreport-amnesty-2020', 'source:amnesty-eu-2020']
+//   - vendor: org:cisco
+//     vendor_name: Cisco
+//     vendor_country: US
+//     role: SUPPLIER_OF
+//     transfer: transfer:cisco-mps
+//     year: null
+//     end_user: buyer:cn-mps
+//     end_user_name: Ministry of Public Security of the People's Republic of China
+//     end_user_country: CN
+//     supply_sources: ['source:seed-lawfare-2018']
+//     delivery_sources: ['source:seed-lawfare-2018']
+//   - vendor: org:digivox
+//     vendor_name: Digivox
+//     vendor_country: NL
+//     role: SUPPLIER_OF
+//     transfer: transfer:sii-digivox-colombia-2008
+//     year: 2008
+//     end_user: buyer:co-government
+//     end_user_name: Government of Colombia (end user not named)
+//     end_user_country: CO
+//     supply_sources: ['source:data-sii-transfers']
+//     delivery_sources: ['source:data-sii-transfers']
 MATCH (c:Country)-[:PARTICIPATES_IN]->(:Regime {id: $regime})
 WITH collect(c.iso2) AS members
 MATCH (o:Organization)-[s:SUPPLIER_OF|INTERMEDIARY_OF]->(t:Transfer)-[d:DELIVERED_TO]->(b:GovernmentBuyer)

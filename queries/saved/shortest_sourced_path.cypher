@@ -9,6 +9,19 @@
 //   Every shortest chain, each link in either direction, over supply,
 //   ownership, partnership and agency links; shared countries and shared
 //   list entries are not connections. sources holds each hop's citations.
+// example:
+//   params: {from_entity: 'org:nvidia', to_entity: 'buyer:xuar-psb'}
+//   rows:
+//   - path: ['org:nvidia', 'product:nvidia-chips', 'product:hikvision-fr', 'org:hikvision', 'transfer:hikvision-xuar-ijop', 'buyer:xuar-psb']
+//     names: [NVIDIA, NVIDIA chips (GPUs), Hikvision facial recognition systems, 'Hangzhou Hikvision Digital Technology Co., Ltd.', Hikvision involvement in Xinjiang's Integrated Joint Operations Platform, Xinjiang Uighur Autonomous Region People's Government Public Security Bureau]
+//     rels: [MAKES, COMPONENT_OF, MAKES, SUPPLIER_OF, DELIVERED_TO]
+//     sources:
+//     - ['source:nyt-intel-nvidia-2020', 'source:chinaproject-hikvision-2023']
+//     - ['source:chinaproject-hikvision-2023']
+//     - ['source:ipvm-hikvision-xinjiang-2018', 'source:chinaproject-hikvision-2023']
+//     - ['source:ipvm-hikvision-xinjiang-2018', 'source:seed-wassenaar-note-2024']
+//     - ['source:ipvm-hikvision-xinjiang-2018', 'source:seed-wassenaar-note-2024']
+//     hops: 5
 MATCH (a {id: $from_entity}), (b {id: $to_entity})
 MATCH p = allShortestPaths((a)-[:MAKES|SUPPLIER_OF|INTERMEDIARY_OF|ITEM_OF|COMPONENT_OF|DELIVERED_TO|SUBSIDIARY_OF|OWNER_OF|DIRECTOR_OF|PARTNER_OF|PART_OF*..12]-(b))
 WHERE all(r IN relationships(p) WHERE r.status IN $statuses)

@@ -4,6 +4,12 @@
 //   rels: {type: list, default: [MAKES, SUPPLIER_OF, INTERMEDIARY_OF, ITEM_OF, COMPONENT_OF, DELIVERED_TO, SUBSIDIARY_OF, OWNER_OF, DIRECTOR_OF, PARTNER_OF, LISTED_ON], doc: "relationship kinds to check"}
 //   statuses: {type: list, default: [reported, confirmed, denied], doc: "link statuses to include"}
 // returns: [rel, from_id, from_name, to_id, to_name, status, cited]
+// example:
+//   params:
+//     rels: [COMPONENT_OF]
+//   rows:
+//   - {rel: COMPONENT_OF, from_id: 'product:megvii-face', from_name: Megvii dynamic face recognition system, to_id: 'product:huawei-video-cloud', to_name: Huawei Video Cloud Solution, status: reported, cited: 'source:ipvm-huawei-megvii-2020'}
+//   - {rel: COMPONENT_OF, from_id: 'product:nvidia-chips', from_name: NVIDIA chips (GPUs), to_id: 'product:hikvision-fr', to_name: Hikvision facial recognition systems, status: reported, cited: 'source:chinaproject-hikvision-2023'}
 MATCH (a)-[r]->(b)
 WHERE type(r) IN $rels AND size(r.sources) = 1 AND r.status IN $statuses
 RETURN type(r) AS rel, a.id AS from_id, a.name AS from_name, b.id AS to_id, b.name AS to_name,

@@ -4,6 +4,11 @@
 //   country: {type: country, default: null, example: CN, doc: "only this country (default: every country)"}
 //   statuses: {type: list, default: [reported, confirmed], doc: "link statuses to include"}
 // returns: [country, category, transfers, end_users]
+// example:
+//   params: {country: EC}
+//   rows:
+//   - {country: EC, category: safe_city_platform, transfers: 1, end_users: 1}
+//   - {country: EC, category: telecom_equipment, transfers: 1, end_users: 1}
 MATCH (p:Product)-[i:ITEM_OF]->(t:Transfer)-[d:DELIVERED_TO]->(b:GovernmentBuyer)
 WHERE i.status IN $statuses AND d.status IN $statuses
   AND ($country IS NULL OR b.country = $country)

@@ -7,6 +7,45 @@
 // notes: >
 //   The walk of trace_technology, started from every product of the category.
 //   One row per product and deal reaching a government end user.
+// example:
+//   params: {category: dna_sequencer}
+//   rows:
+//   - product: product:promega-dna
+//     product_name: Promega DNA equipment
+//     end_user: buyer:xuar-psb
+//     end_user_name: Xinjiang Uighur Autonomous Region People's Government Public Security Bureau
+//     country: CN
+//     transfer: transfer:promega-xuar-resale
+//     year: null
+//     status: reported
+//     sources: ['source:nyt-dna-resale-2021']
+//   - product: product:thermo-kits
+//     product_name: Thermo Fisher DNA profiling kits and sequencer parts
+//     end_user: buyer:tibet-police
+//     end_user_name: Tibet Autonomous Region police
+//     country: CN
+//     transfer: transfer:thermo-tibet-2022
+//     year: 2022
+//     status: reported
+//     sources: ['source:intercept-tibet-2022']
+//   - product: product:thermo-sequencers
+//     product_name: Thermo Fisher (Applied Biosystems) DNA sequencers
+//     end_user: buyer:xuar-psb
+//     end_user_name: Xinjiang Uighur Autonomous Region People's Government Public Security Bureau
+//     country: CN
+//     transfer: transfer:thermo-xuar
+//     year: null
+//     status: reported
+//     sources: ['source:wsj-thermo-2019', 'source:fierce-thermo-2019']
+//   - product: product:thermo-sequencers
+//     product_name: Thermo Fisher (Applied Biosystems) DNA sequencers
+//     end_user: buyer:xuar-psb
+//     end_user_name: Xinjiang Uighur Autonomous Region People's Government Public Security Bureau
+//     country: CN
+//     transfer: transfer:thermo-xuar-resale
+//     year: null
+//     status: reported
+//     sources: ['source:nyt-dna-resale-2021']
 MATCH (start:Product {category: $category})
 MATCH p = (start)-[:MAKES|SUPPLIER_OF|INTERMEDIARY_OF|ITEM_OF|COMPONENT_OF|DELIVERED_TO*1..12]->(t:Transfer)
 WHERE all(r IN relationships(p) WHERE r.status IN $statuses)

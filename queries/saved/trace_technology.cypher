@@ -9,6 +9,57 @@
 //   component of, is delivered to) for up to 12 hops, through integrators that
 //   receive a deal and supply another. One row per deal reaching a government
 //   end user; status and sources are those of the delivery link.
+// example:
+//   params: {entity: 'org:huawei'}
+//   rows:
+//   - end_user: buyer:ec-ecu911
+//     end_user_name: ECU 911 Integrated Security Service
+//     country: EC
+//     transfer: transfer:huawei-ecu911
+//     transfer_name: Huawei equipment in ECU 911
+//     year: null
+//     status: reported
+//     sources: ['source:epoch-ecuador-2018']
+//   - end_user: buyer:ke-nps
+//     end_user_name: National Police Service (Kenya)
+//     country: KE
+//     transfer: transfer:huawei-kenya-2015
+//     transfer_name: Huawei Safe City for the Kenya National Police Service
+//     year: 2015
+//     status: confirmed
+//     sources: ['source:aptantech-kenya-2016', 'source:huawei-kenya-2016', 'source:itnewsafrica-kenya-2015']
+//   - end_user: buyer:pk-punjab
+//     end_user_name: Government of Punjab, Pakistan (Lahore Safe City project)
+//     country: PK
+//     transfer: transfer:huawei-lahore
+//     transfer_name: Lahore Safe City project
+//     year: 2016
+//     status: reported
+//     sources: ['source:yousufi-lahore']
+//   - end_user: buyer:rs-police
+//     end_user_name: Serbian police (Ministry of Interior)
+//     country: RS
+//     transfer: transfer:huawei-serbia-2019
+//     transfer_name: Huawei facial-recognition cameras in Belgrade
+//     year: 2019
+//     status: reported
+//     sources: ['source:ap-belgrade-2019']
+//   - end_user: buyer:ug-intelligence
+//     end_user_name: Ugandan intelligence services
+//     country: UG
+//     transfer: transfer:huawei-uganda-intel
+//     transfer_name: Huawei staff assisting Ugandan intelligence interception
+//     year: null
+//     status: reported
+//     sources: ['source:greydynamics-uganda-2020']
+//   - end_user: buyer:ug-police
+//     end_user_name: Uganda Police
+//     country: UG
+//     transfer: transfer:huawei-uganda-cctv-2019
+//     transfer_name: Huawei CCTV for the Uganda Police
+//     year: 2019
+//     status: reported
+//     sources: ['source:uganda-cctv-2019']
 MATCH (start {id: $entity})
 MATCH p = (start)-[:MAKES|SUPPLIER_OF|INTERMEDIARY_OF|ITEM_OF|COMPONENT_OF|DELIVERED_TO*1..12]->(t:Transfer)
 WHERE all(r IN relationships(p) WHERE r.status IN $statuses)

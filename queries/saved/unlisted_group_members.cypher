@@ -9,6 +9,28 @@
 //   (up to 5, in either direction: parents, subsidiaries, sister companies).
 //   These are the places a listing may be evaded or may not reach; whether it
 //   does depends on the list's own ownership rules.
+// example:
+//   params: {on_list: 'list:us-entity-list'}
+//   count: 7
+//   first:
+//   - listed: org:dahua
+//     listed_name: Zhejiang Dahua Technology Co., Ltd.
+//     relative: org:chengdu-dahua-wisdom
+//     relative_name: Chengdu Dahua Wisdom Information Technology Co., Ltd.
+//     hops: 1
+//     other_lists: ['list:us-dod-1260h']
+//   - listed: org:hikvision
+//     listed_name: Hangzhou Hikvision Digital Technology Co., Ltd.
+//     relative: org:cetc
+//     relative_name: China Electronics Technology Group Corporation
+//     hops: 1
+//     other_lists: ['list:us-dod-1260h']
+//   - listed: org:hikvision
+//     listed_name: Hangzhou Hikvision Digital Technology Co., Ltd.
+//     relative: org:anhui-sun-create
+//     relative_name: Anhui Sun Create Electronics Co., Ltd.
+//     hops: 2
+//     other_lists: ['list:us-dod-1260h']
 MATCH (listed:Organization)-[:LISTED_ON]->(x:List {id: $on_list})
 MATCH p = (listed)-[:SUBSIDIARY_OF*1..5]-(relative:Organization)
 WHERE relative <> listed AND NOT (relative)-[:LISTED_ON]->(x)

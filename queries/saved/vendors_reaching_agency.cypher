@@ -9,6 +9,24 @@
 //   (1 is impossible: a company supplies a deal, which is delivered, so a direct
 //   supplier is 2 hops away; a maker of an item is 3). transfers lists the deals
 //   delivered to the agency that the company's chains lead to.
+// example:
+//   params: {agency: 'buyer:urumqi-ccc'}
+//   rows:
+//   - vendor: org:sugon
+//     vendor_name: Dawning Information Industry Co., Ltd.
+//     vendor_country: CN
+//     hops: 2
+//     transfers: ['transfer:sugon-urumqi-ccc']
+//   - vendor: org:intel
+//     vendor_name: Intel
+//     vendor_country: US
+//     hops: 4
+//     transfers: ['transfer:sugon-urumqi-ccc']
+//   - vendor: org:nvidia
+//     vendor_name: NVIDIA
+//     vendor_country: US
+//     hops: 4
+//     transfers: ['transfer:sugon-urumqi-ccc']
 MATCH (t:Transfer)-[d:DELIVERED_TO]->(agency {id: $agency})
 WHERE d.status IN $statuses
 MATCH p = (o:Organization)-[:MAKES|SUPPLIER_OF|INTERMEDIARY_OF|ITEM_OF|COMPONENT_OF|DELIVERED_TO*1..11]->(t)
