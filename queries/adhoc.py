@@ -125,6 +125,10 @@ def translate(text: str, params: dict[str, Any]) -> str:
             out.append(_literal(name, params[name]))
         elif kind == "word":
             lower = value.lower()
+            previous = next((t.group().lower() for t in reversed(tokens[:index]) if not t.group().isspace()), "")
+            if lower == "with" and previous in ("starts", "ends"):
+                out.append(value)  # STARTS WITH / ENDS WITH: a string operator, not the WITH clause
+                continue
             if lower in UNSUPPORTED:
                 raise UnsupportedCypher(
                     f"line {line}: the embedded Cypher engine does not support {UNSUPPORTED[lower]}; "

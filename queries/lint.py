@@ -28,11 +28,7 @@ PLACEHOLDERS = [
     (re.compile(r"%\(\w+\)s|%[sd]\b"), "a %-format placeholder"),
     (re.compile(r"(?<![\w{])\{\s*[A-Za-z_]\w*\s*\}"), "a {name} format placeholder (or Neo4j 3's old {param} syntax)"),
 ]
-KEYWORDS = r"\b(MATCH|WHERE|RETURN|MERGE|CREATE|DELETE|SET|WITH|CALL|UNWIND)\b"
-CONCATENATED = [
-    re.compile(rf"(['\"])[^'\"\n]*{KEYWORDS}[^'\"\n]*\1\s*\+", re.IGNORECASE),
-    re.compile(rf"\+\s*(['\"])[^'\"\n]*{KEYWORDS}[^'\"\n]*\1", re.IGNORECASE),
-]
+KEYWORDS = re.compile(r"\b(MATCH|WHERE|RETURN|MERGE|CREATE|DELETE|SET|WITH|CALL|UNWIND)\b", re.IGNORECASE)
 DYNAMIC = re.compile(r"\bapoc\.(cypher\.(run|doIt|runMany|runFirstColumn\w*)|periodic\.iterate)\s*\(", re.IGNORECASE)
 RETURN = re.compile(r"\bRETURN\b", re.IGNORECASE)
 RETURN_END = re.compile(r"\b(ORDER\s+BY|SKIP|LIMIT)\b|;", re.IGNORECASE)
@@ -124,9 +120,10 @@ def check_query(query: SavedQuery) -> list[Problem]:
     for pattern, what in PLACEHOLDERS:
         for match in pattern.finditer(code):
             add(at(match.start()), f"{what} {match.group(0)!r}: pass values as $parameters, never format them in")
-    for pattern in CONCATENATED:
-        for match in pattern.finditer(code):
-            add(at(match.start()), "query text built by string concatenation: pass values as $parameters")
+    for literal in STRING.finditer(code):
+        joined = code[: literal.start()].rstrip().endswith("+") or code[literal.end() :].lstrip().startswith("+")
+        if joined and KEYWORDS.search(literal.group(0)):
+            add(at(literal.start()), "query text built by string concatenation: pass values as $parameters")
     for match in DYNAMIC.finditer(without_strings):
         statement_end = without_strings.find(")", match.end())
         if "+" in without_strings[match.end() : statement_end if statement_end > 0 else None]:

@@ -33,3 +33,18 @@ def standin(tmp_path_factory):
     server = start_standin(tmp_path_factory.mktemp("standin"))
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def starter_on_standin(standin, starter):
+    """The stand-in holding exactly the starter dataset, for the tests of one module."""
+    from dualtrace.graph.neo4j_store import Connection, Neo4jStore
+    from dualtrace.graph.sync import push
+    from tests.standin import DATABASE, PASSWORD
+
+    remote = Neo4jStore(Connection(standin.uri, "root", PASSWORD, DATABASE))
+    remote.clear()
+    push(starter, remote)
+    yield remote
+    remote.clear()
+    remote.close()
