@@ -64,3 +64,64 @@ def synthetic_store(relationships: int, seed: int = 7) -> EmbeddedStore:
     store = EmbeddedStore(None)
     store.graph = graph
     return store
+
+
+def enrich(store: EmbeddedStore, seed: int = 11) -> EmbeddedStore:
+    """Add what the saved queries look for, in proportions like the starter dataset's:
+    real country codes, a regime with 42 participating states, six lists with dated
+    listings of 2% of vendors, parents for 5% of vendors, components for 2% of
+    products, every product category, a mix of statuses, and 1-3 sources per link
+    drawn from 1,000 documents. Uses its own random stream, so the base graph (and
+    the other benchmarks' figures) stay as they were."""
+    import pycountry
+
+    from dualtrace.graph.schema import load_schema
+
+    rng = random.Random(seed)
+    graph = store.graph
+    codes = [c.alpha_2 for c in pycountry.countries][:COUNTRIES]
+    for c, code in enumerate(codes):
+        graph.nodes[f"country:C{c}"]["props"] = {"name": f"Country {c}", "iso2": code}
+    graph.add_node("regime:wassenaar", kind="Regime", props={"name": "Wassenaar Arrangement"})
+    for c in range(42):
+        graph.add_edge(
+            f"country:C{c}",
+            "regime:wassenaar",
+            key="PARTICIPATES_IN",
+            props={"sources": ["source:synthetic"], "status": "confirmed"},
+        )
+    documents = [f"source:doc{i}" for i in range(1000)]
+    for doc in documents:
+        graph.add_node(doc, kind="Source", props={"title": doc, "publisher": "bench", "kind": "news"})
+
+    def provenance(since: str | None = None) -> dict[str, object]:
+        status = rng.choices(["reported", "confirmed", "denied"], weights=[70, 25, 5])[0]
+        props: dict[str, object] = {"sources": rng.sample(documents, rng.randint(1, 3)), "status": status}
+        if since:
+            props["since"] = since
+        return props
+
+    for source, _target, key, data in list(graph.edges(keys=True, data=True)):
+        if key != "PARTICIPATES_IN":
+            since = str(graph.nodes[source]["props"].get("year", "")) or None if key == "DELIVERED_TO" else None
+            data["props"] = provenance(since)
+    for node, data in graph.nodes(data=True):
+        if data["kind"] in ("GovernmentBuyer", "Organization"):
+            located = next((t for _, t, k in graph.out_edges(node, keys=True) if k == "LOCATED_IN"), None)
+            if located:
+                data["props"]["country"] = graph.nodes[located]["props"]["iso2"]
+    categories = list(load_schema().enum_values("Product", "category"))
+    products = [n for n, d in graph.nodes(data=True) if d["kind"] == "Product"]
+    for product in products:
+        graph.nodes[product]["props"]["category"] = rng.choice(categories)
+    for product in rng.sample(products, len(products) // 50):
+        graph.add_edge(product, rng.choice(products), key="COMPONENT_OF", props=provenance())
+    vendors = [n for n, d in graph.nodes(data=True) if d["kind"] == "Organization"]
+    for vendor in rng.sample(vendors, len(vendors) // 20):
+        graph.add_edge(vendor, rng.choice(vendors), key="SUBSIDIARY_OF", props=provenance())
+    for i in range(6):
+        graph.add_node(f"list:l{i}", kind="List", props={"name": f"List {i}", "authority": "bench"})
+    for vendor in rng.sample(vendors, len(vendors) // 50):
+        since = f"{rng.randint(2010, 2024)}-{rng.randint(1, 12):02d}-01"
+        graph.add_edge(vendor, f"list:l{rng.randrange(6)}", key="LISTED_ON", props=provenance(since))
+    return store

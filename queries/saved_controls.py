@@ -12,6 +12,7 @@ from dualtrace.queries.catalogue import (
     Row,
     allowed,
     deal_date,
+    first_rows,
     implements,
     is_kind,
     links_of,
@@ -59,7 +60,7 @@ def deals_after_listing(store: EmbeddedStore, on_list: str | None, statuses: lis
 
 
 @implements("regime_suppliers_to_outsiders")
-def regime_suppliers_to_outsiders(store: EmbeddedStore, regime: str, statuses: list[str]) -> list[Row]:
+def regime_suppliers_to_outsiders(store: EmbeddedStore, regime: str, statuses: list[str], limit: int) -> list[Row]:
     members = {
         prop(store, link.source, "iso2")
         for link in store.in_links(regime, "PARTICIPATES_IN")
@@ -95,7 +96,7 @@ def regime_suppliers_to_outsiders(store: EmbeddedStore, regime: str, statuses: l
                         "delivery_sources": delivery.props.get("sources"),
                     }
                 )
-    return order_by(rows, "vendor", "transfer", "end_user")
+    return first_rows(rows, limit, "vendor", "transfer", "end_user", "role")
 
 
 def _lists_of(store: EmbeddedStore, node: str) -> list[str]:

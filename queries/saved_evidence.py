@@ -17,6 +17,7 @@ from dualtrace.queries.catalogue import (
     CONNECTION_RELS,
     Row,
     allowed,
+    first_rows,
     implements,
     is_kind,
     links_of,
@@ -44,42 +45,40 @@ def _link_rows(store: EmbeddedStore, rels: list[str], keep: Callable[[Link], boo
 
 
 @implements("single_source_links")
-def single_source_links(store: EmbeddedStore, rels: list[str], statuses: list[str]) -> list[Row]:
+def single_source_links(store: EmbeddedStore, rels: list[str], statuses: list[str], limit: int) -> list[Row]:
     def keep(link: Link) -> bool:
         sources = link.props.get("sources")
         return sources is not None and len(sources) == 1 and allowed(link, statuses)
 
-    rows = [
+    rows = (
         {**row, "status": link.props.get("status"), "cited": link.props["sources"][0]}
         for link, row in _link_rows(store, rels, keep)
-    ]
-    return order_by(rows, "rel", "from_id", "to_id")
+    )
+    return first_rows(rows, limit, "rel", "from_id", "to_id")
 
 
 @implements("unconfirmed_links")
-def unconfirmed_links(store: EmbeddedStore, rels: list[str]) -> list[Row]:
-    rows = []
-    for link, row in _link_rows(store, rels, lambda link: link.props.get("status") == "reported"):
-        sources = link.props.get("sources")
-        rows.append(
-            {
-                **row,
-                "source_count": None if sources is None else len(sources),
-                "sources": sources,
-                "note": link.props.get("note"),
-            }
-        )
-    return order_by(rows, "source_count", "rel", "from_id", "to_id")
+def unconfirmed_links(store: EmbeddedStore, rels: list[str], limit: int) -> list[Row]:
+    rows = (
+        {
+            **row,
+            "source_count": None if link.props.get("sources") is None else len(link.props["sources"]),
+            "sources": link.props.get("sources"),
+            "note": link.props.get("note"),
+        }
+        for link, row in _link_rows(store, rels, lambda link: link.props.get("status") == "reported")
+    )
+    return first_rows(rows, limit, "source_count", "rel", "from_id", "to_id")
 
 
 @implements("denied_claims")
-def denied_claims(store: EmbeddedStore) -> list[Row]:
+def denied_claims(store: EmbeddedStore, limit: int) -> list[Row]:
     rels = list(store.schema.relationships)
-    rows = [
+    rows = (
         {**row, "note": link.props.get("note"), "sources": link.props.get("sources")}
         for link, row in _link_rows(store, rels, lambda link: link.props.get("status") == "denied")
-    ]
-    return order_by(rows, "from_id", "rel", "to_id")
+    )
+    return first_rows(rows, limit, "from_id", "rel", "to_id")
 
 
 @implements("most_connected_vendors")

@@ -16,6 +16,7 @@ from dualtrace.queries.catalogue import (
     Row,
     allowed,
     deal_date,
+    first_rows,
     implements,
     is_kind,
     links_of,
@@ -191,7 +192,7 @@ def component_suppliers(store: EmbeddedStore, agency: str, statuses: list[str]) 
 
 
 @implements("deals_since")
-def deals_since(store: EmbeddedStore, since: str, country: str | None, statuses: list[str]) -> list[Row]:
+def deals_since(store: EmbeddedStore, since: str, country: str | None, statuses: list[str], limit: int) -> list[Row]:
     rows = []
     for buyer in store.nodes("GovernmentBuyer"):
         if country is not None and buyer.props.get("country") != country:
@@ -216,4 +217,4 @@ def deals_since(store: EmbeddedStore, since: str, country: str | None, statuses:
                     "sources": delivery.props.get("sources"),
                 }
             )
-    return order_by(rows, "deal_date", "transfer", "end_user")
+    return first_rows(rows, limit, "deal_date", "transfer", "end_user")

@@ -48,6 +48,7 @@ def variations(query: SavedQuery, store: EmbeddedStore) -> list[dict[str, Any]]:
         "on_list": lists,
         "since": ["2015", "2019-06", "2022-12-31"],
         "top": [0, 1, 5],
+        "limit": [1, 2],
         "rels": [["LISTED_ON"], ["SUBSIDIARY_OF", "PARTNER_OF"]],
     }
     for name, options in values.items():

@@ -1,6 +1,7 @@
 // name: denied_claims
 // question: Which reported links has a party denied, and who reported them?
-// params: {}
+// params:
+//   limit: {type: integer, default: 100, doc: "at most this many rows (the first in the order shown)"}
 // returns: [rel, from_id, from_name, to_id, to_name, note, sources]
 // notes: Denied links are kept, never dropped, so a denial and what it answers stay side by side.
 // example:
@@ -32,3 +33,4 @@ WHERE r.status = 'denied'
 RETURN type(r) AS rel, a.id AS from_id, a.name AS from_name, b.id AS to_id, b.name AS to_name,
        r.note AS note, r.sources AS sources
 ORDER BY from_id, rel, to_id
+LIMIT $limit

@@ -3,6 +3,7 @@
 // params:
 //   regime: {type: entity, default: regime:wassenaar, doc: "the export-control regime whose participating states count as inside"}
 //   statuses: {type: list, default: [reported, confirmed], doc: "statuses of the supply and delivery links"}
+//   limit: {type: integer, default: 100, doc: "at most this many rows (the first in the order shown)"}
 // returns: [vendor, vendor_name, vendor_country, role, transfer, year, end_user, end_user_name, end_user_country, supply_sources, delivery_sources]
 // notes: >
 //   A company's state is its headquarters country. Participating states are
@@ -53,4 +54,5 @@ WHERE o.country IN members AND NOT b.country IN members
 RETURN o.id AS vendor, o.name AS vendor_name, o.country AS vendor_country, type(s) AS role,
        t.id AS transfer, t.year AS year, b.id AS end_user, b.name AS end_user_name, b.country AS end_user_country,
        s.sources AS supply_sources, d.sources AS delivery_sources
-ORDER BY vendor, transfer, end_user
+ORDER BY vendor, transfer, end_user, role
+LIMIT $limit

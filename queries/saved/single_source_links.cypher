@@ -3,6 +3,7 @@
 // params:
 //   rels: {type: list, default: [MAKES, SUPPLIER_OF, INTERMEDIARY_OF, ITEM_OF, COMPONENT_OF, DELIVERED_TO, SUBSIDIARY_OF, OWNER_OF, DIRECTOR_OF, PARTNER_OF, LISTED_ON], doc: "relationship kinds to check"}
 //   statuses: {type: list, default: [reported, confirmed, denied], doc: "link statuses to include"}
+//   limit: {type: integer, default: 100, doc: "at most this many rows (the first in the order shown)"}
 // returns: [rel, from_id, from_name, to_id, to_name, status, cited]
 // example:
 //   params:
@@ -15,3 +16,4 @@ WHERE type(r) IN $rels AND size(r.sources) = 1 AND r.status IN $statuses
 RETURN type(r) AS rel, a.id AS from_id, a.name AS from_name, b.id AS to_id, b.name AS to_name,
        r.status AS status, r.sources[0] AS cited
 ORDER BY rel, from_id, to_id
+LIMIT $limit
