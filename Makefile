@@ -31,6 +31,9 @@ lint: setup  ## ruff and mypy
 bench: setup  ## benchmarks (minutes); results in benchmarks/results/
 	$(BIN)/python -m benchmarks.bench_trace
 	$(BIN)/python -m benchmarks.bench_import
+	$(BIN)/python -m benchmarks.bench_queries
+	$(BIN)/python -m benchmarks.bench_map
+	$(BIN)/python -m benchmarks.bench_push --relationships 50000 --baseline 1000
 
 clean:
 	rm -rf $(VENV) out build *.egg-info

@@ -30,12 +30,20 @@ def main() -> None:
     parser.add_argument("--baseline", type=int, default=2_000, help="relationships pushed one by one")
     parser.add_argument("--batch-size", type=int, default=1_000)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "push.json")
+    parser.add_argument(
+        "--neo4j",
+        action="store_true",
+        help="push to the Neo4j of NEO4J_URI/NEO4J_PASSWORD instead of the stand-in (it is CLEARED first)",
+    )
     args = parser.parse_args()
     store = synthetic_store(args.relationships)
     nodes, links = list(store.nodes()), list(store.links())
-    server = start_standin(Path(tempfile.mkdtemp(prefix="dualtrace-bench-push-")))
+    server = None if args.neo4j else start_standin(Path(tempfile.mkdtemp(prefix="dualtrace-bench-push-")))
+    connection = Connection.from_env() if server is None else Connection(server.uri, "root", PASSWORD, DATABASE)
     try:
-        with Neo4jStore(Connection(server.uri, "root", PASSWORD, DATABASE), batch_size=args.batch_size) as remote:
+        with Neo4jStore(connection, batch_size=args.batch_size) as remote:
+            if server is None:
+                remote.clear()
             remote.ensure_schema()
             start = time.perf_counter()
             remote.add(nodes, validate=False)
@@ -50,9 +58,11 @@ def main() -> None:
             remote.add_one_by_one(sample)
             single_seconds = time.perf_counter() - start
     finally:
-        server.stop()
+        if server is not None:
+            server.stop()
     batched_rate, single_rate = len(links) / batched_seconds, len(sample) / single_seconds
     result = {
+        "target": "neo4j" if server is None else "stand-in (ArcadeDB)",
         "entities": len(nodes),
         "relationships": len(links),
         "relationships_in_database": count,

@@ -114,14 +114,14 @@ def enrich(store: EmbeddedStore, seed: int = 11) -> EmbeddedStore:
     products = [n for n, d in graph.nodes(data=True) if d["kind"] == "Product"]
     for product in products:
         graph.nodes[product]["props"]["category"] = rng.choice(categories)
-    for product in rng.sample(products, len(products) // 50):
+    for product in rng.sample(products, max(1, len(products) // 50)):
         graph.add_edge(product, rng.choice(products), key="COMPONENT_OF", props=provenance())
     vendors = [n for n, d in graph.nodes(data=True) if d["kind"] == "Organization"]
-    for vendor in rng.sample(vendors, len(vendors) // 20):
+    for vendor in rng.sample(vendors, max(1, len(vendors) // 20)):
         graph.add_edge(vendor, rng.choice(vendors), key="SUBSIDIARY_OF", props=provenance())
     for i in range(6):
         graph.add_node(f"list:l{i}", kind="List", props={"name": f"List {i}", "authority": "bench"})
-    for vendor in rng.sample(vendors, len(vendors) // 50):
+    for vendor in rng.sample(vendors, max(2, len(vendors) // 50)):
         since = f"{rng.randint(2010, 2024)}-{rng.randint(1, 12):02d}-01"
         graph.add_edge(vendor, f"list:l{rng.randrange(6)}", key="LISTED_ON", props=provenance(since))
     return store

@@ -1,0 +1,29 @@
+"""The benchmarks still run: each is exercised here at a tiny size (the figures
+themselves are measured by `make bench`, never asserted in tests)."""
+
+from __future__ import annotations
+
+from benchmarks.bench_queries import measure
+from benchmarks.generate import enrich, synthetic_store
+from dualtrace.queries.library import load_library
+
+
+def test_enrichment_keeps_the_base_graph_and_adds_what_queries_look_for():
+    base = synthetic_store(3000)
+    before = {(s, t, k) for s, t, k in base.graph.edges(keys=True)}
+    rich = enrich(synthetic_store(3000))
+    after = {(s, t, k) for s, t, k in rich.graph.edges(keys=True)}
+    assert before <= after
+    counts = rich.counts()
+    for kind in ("LISTED_ON", "SUBSIDIARY_OF", "COMPONENT_OF", "PARTICIPATES_IN", "List", "Regime"):
+        assert counts.get(kind, 0) > 0, kind
+    statuses = {data["props"]["status"] for _, _, data in rich.graph.edges(data=True)}
+    assert statuses == {"reported", "confirmed", "denied"}
+
+
+def test_the_query_benchmark_times_every_saved_query():
+    result = measure(3000, runs=2)
+    assert set(result["queries"]) == set(load_library())
+    assert result["baseline_full_scan_ms"] > 0
+    for figures in result["queries"].values():
+        assert figures["p50_ms"] >= 0 and "p50_vs_full_scan" in figures
