@@ -100,3 +100,20 @@ class StandIn:
 
 def start_standin(folder: Path) -> StandIn:
     return StandIn(folder / "arcadedb", free_port(), free_port()).start()
+
+
+def bolt_connection(backend: str, server: StandIn, purpose: str):  # type: ignore[no-untyped-def]
+    """The connection for a Bolt backend of the test suites: ``standin`` (this
+    server) or ``neo4j`` (NEO4J_URI and NEO4J_PASSWORD; the test is skipped,
+    saying why, when they are not set)."""
+    import os
+
+    import pytest
+
+    from dualtrace.graph.neo4j_store import Connection
+
+    if backend == "standin":
+        return Connection(server.uri, "root", PASSWORD, DATABASE)
+    if not os.environ.get("NEO4J_URI"):
+        pytest.skip(f"NEO4J_URI is not set: no real Neo4j to {purpose}")
+    return Connection.from_env()

@@ -13,18 +13,17 @@ country and list, and the statuses with and without ``denied``.
 from __future__ import annotations
 
 import itertools
-import os
 from typing import Any
 
 import pytest
 
-from dualtrace.graph.neo4j_store import Connection, Neo4jStore
+from dualtrace.graph.neo4j_store import Neo4jStore
 from dualtrace.graph.store import EmbeddedStore
 from dualtrace.graph.sync import push
 from dualtrace.queries.catalogue import implementations
 from dualtrace.queries.library import SavedQuery, load_library
 from dualtrace.queries.runner import run_embedded, run_neo4j
-from tests.standin import DATABASE, PASSWORD
+from tests.standin import bolt_connection
 
 LIBRARY = load_library()
 WITH_DENIED = ["reported", "confirmed", "denied"]
@@ -65,13 +64,7 @@ def variations(query: SavedQuery, store: EmbeddedStore) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module", params=["standin", "neo4j"])
 def remote(request, standin, starter):
-    if request.param == "standin":
-        connection = Connection(standin.uri, "root", PASSWORD, DATABASE)
-    else:
-        if not os.environ.get("NEO4J_URI"):
-            pytest.skip("NEO4J_URI is not set: no real Neo4j to check the saved queries on")
-        connection = Connection.from_env()
-    store = Neo4jStore(connection)
+    store = Neo4jStore(bolt_connection(request.param, standin, "check the saved queries on"))
     store.clear()
     store.ensure_schema()
     push(starter, store)

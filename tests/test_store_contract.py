@@ -8,15 +8,13 @@ then clears the database it is given, so point it at a scratch database.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from dualtrace.graph.errors import ValidationFailed
 from dualtrace.graph.model import Link, Node
-from dualtrace.graph.neo4j_store import Connection, Neo4jStore
+from dualtrace.graph.neo4j_store import Neo4jStore
 from dualtrace.graph.store import EmbeddedStore
-from tests.standin import DATABASE, PASSWORD
+from tests.standin import bolt_connection
 
 BACKENDS = ["embedded", "standin", "neo4j"]
 
@@ -26,13 +24,7 @@ def store(request, standin):
     if request.param == "embedded":
         yield EmbeddedStore()
         return
-    if request.param == "standin":
-        connection = Connection(standin.uri, "root", PASSWORD, DATABASE)
-    else:
-        if not os.environ.get("NEO4J_URI"):
-            pytest.skip("NEO4J_URI is not set: no real Neo4j to test against")
-        connection = Connection.from_env()
-    remote = Neo4jStore(connection, batch_size=50)
+    remote = Neo4jStore(bolt_connection(request.param, standin, "test against"), batch_size=50)
     remote.clear()
     yield remote
     remote.clear()
