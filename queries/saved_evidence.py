@@ -123,11 +123,13 @@ def most_connected_vendors(store: EmbeddedStore, top: int, statuses: list[str]) 
 
 def _shortest_node_paths(
     store: EmbeddedStore, start: str, end: str, statuses: list[str], max_hops: int
-) -> list[list[str]]:
+) -> Iterator[list[str]]:
     """Every shortest node sequence from ``start`` to ``end`` over allowed connection
-    links in either direction, by a breadth-first search that keeps all predecessors."""
+    links in either direction, in ascending order of the list of ids (Cypher's
+    ``ORDER BY path``), produced one at a time: between two hubs there can be
+    millions, and a caller with a LIMIT takes only the first few."""
     if start not in store.graph or end not in store.graph or start == end:
-        return []
+        return
     predecessors: dict[str, list[str]] = {start: []}
     frontier = [start]
     for _ in range(max_hops):
@@ -140,46 +142,64 @@ def _shortest_node_paths(
                 if node not in layer.setdefault(nxt, []):
                     layer[nxt].append(node)
         if not layer:
-            return []
+            return
         predecessors.update(layer)
         if end in layer:
             break
         frontier = list(layer)
     else:
-        return []
-
-    def back(node: str) -> Iterator[list[str]]:
-        if node == start:
-            yield [start]
-            return
+        return
+    successors: dict[str, list[str]] = defaultdict(list)
+    stack, seen = [end], {end}
+    while stack:  # keep only the nodes on some shortest path, linked forwards
+        node = stack.pop()
         for previous in predecessors[node]:
-            for path in back(previous):
-                yield [*path, node]
+            successors[previous].append(node)
+            if previous not in seen:
+                seen.add(previous)
+                stack.append(previous)
 
-    return list(back(end))
+    def forward(node: str) -> Iterator[list[str]]:
+        if node == end:
+            yield [end]
+            return
+        for nxt in sorted(successors[node]):
+            for rest in forward(nxt):
+                yield [node, *rest]
+
+    yield from forward(start)
 
 
-@implements("shortest_sourced_path")
-def shortest_sourced_path(store: EmbeddedStore, from_entity: str, to_entity: str, statuses: list[str]) -> list[Row]:
-    rows = []
-    for nodes in _shortest_node_paths(store, from_entity, to_entity, statuses, 12):
-        # Two entities joined by two links of different kinds are two chains in Cypher.
-        hops = [
-            [
+def _chains(store: EmbeddedStore, nodes: list[str], statuses: list[str]) -> Iterator[tuple[Link, ...]]:
+    """The chains of links along a node sequence, in ascending order of their types:
+    two entities joined by links of two kinds make two chains, as in Cypher."""
+    hops = [
+        sorted(
+            (
                 link
                 for link in links_of(store, a, CONNECTION_RELS, "both")
                 if other_end(link, a) == b and allowed(link, statuses)
-            ]
-            for a, b in itertools.pairwise(nodes)
-        ]
-        for choice in itertools.product(*hops):
-            rows.append(
-                {
-                    "path": nodes,
-                    "names": [prop(store, node, "name") for node in nodes],
-                    "rels": [link.rel for link in choice],
-                    "sources": [link.props.get("sources") for link in choice],
-                    "hops": len(choice),
-                }
-            )
-    return order_by(rows, "path", "rels")
+            ),
+            key=lambda link: link.rel,
+        )
+        for a, b in itertools.pairwise(nodes)
+    ]
+    return itertools.product(*hops)
+
+
+@implements("shortest_sourced_path")
+def shortest_sourced_path(
+    store: EmbeddedStore, from_entity: str, to_entity: str, statuses: list[str], limit: int
+) -> list[Row]:
+    rows = (
+        {
+            "path": nodes,
+            "names": [prop(store, node, "name") for node in nodes],
+            "rels": [link.rel for link in chain],
+            "sources": [link.props.get("sources") for link in chain],
+            "hops": len(chain),
+        }
+        for nodes in _shortest_node_paths(store, from_entity, to_entity, statuses, 12)
+        for chain in _chains(store, nodes, statuses)
+    )
+    return list(itertools.islice(rows, max(limit, 0)))

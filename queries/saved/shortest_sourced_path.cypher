@@ -4,6 +4,7 @@
 //   from_entity: {type: entity, example: org:nvidia, doc: "one end"}
 //   to_entity: {type: entity, example: buyer:xuar-psb, doc: "the other end"}
 //   statuses: {type: list, default: [reported, confirmed], doc: "link statuses a chain may use"}
+//   limit: {type: integer, default: 25, doc: "at most this many chains (the first in the order shown)"}
 // returns: [path, names, rels, sources, hops]
 // notes: >
 //   Every shortest chain, each link in either direction, over supply,
@@ -29,3 +30,4 @@ RETURN [n IN nodes(p) | n.id] AS path, [n IN nodes(p) | n.name] AS names,
        [r IN relationships(p) | type(r)] AS rels, [r IN relationships(p) | r.sources] AS sources,
        length(p) AS hops
 ORDER BY path, rels
+LIMIT $limit
