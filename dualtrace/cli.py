@@ -222,9 +222,11 @@ def map_cmd(
     around: str | None,
     path: tuple[str, str] | None,
     include_denied: bool,
+    saved_query: str | None,
+    query_params: tuple[str, ...],
 ) -> None:
-    """Write an offline HTML map (whole graph, or one trace, reach, neighbourhood or
-    path) with filters, search, a legend, and each link's sources in a side panel.
+    """Write an offline HTML map (whole graph, or one trace, reach, neighbourhood,
+    path or saved query's result) with filters, search, a legend, and each link's sources in a side panel.
 
     \b
     Examples:
@@ -232,9 +234,12 @@ def map_cmd(
       dualtrace map --trace huawei -o huawei.html --title "Huawei Safe City"
       dualtrace map --around dahua -o dahua.html
       dualtrace map --path cloudwalk "Royal Malaysia Police" -o path.html
+      dualtrace map --query deals_after_listing -o exposure.html
     """
     store = open_workspace(ctx)
-    node_ids = scope_node_ids(store, trace_of, category, reach_of, include_denied, around, path or None)
+    node_ids = scope_node_ids(
+        store, trace_of, category, reach_of, include_denied, around, path or None, saved_query, query_params
+    )
     extra = {"credit": credit} if credit else {}
     written = render_map(store, output, node_ids=node_ids, title=title, caption=caption, **extra)
     click.echo(f"Map written to {written.resolve()}")

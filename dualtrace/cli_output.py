@@ -32,6 +32,8 @@ def export_cmd(
     around: str | None,
     path: tuple[str, str] | None,
     include_denied: bool,
+    saved_query: str | None,
+    query_params: tuple[str, ...],
 ) -> None:
     """Write the graph (or one trace, reach, neighbourhood or path) to OUTPUT in another tool's format.
 
@@ -41,7 +43,9 @@ def export_cmd(
       dualtrace export --format kumu kumu/ --trace hikvision
     """
     store = open_workspace(ctx)
-    node_ids = scope_node_ids(store, trace_of, category, reach_of, include_denied, around, path or None)
+    node_ids = scope_node_ids(
+        store, trace_of, category, reach_of, include_denied, around, path or None, saved_query, query_params
+    )
     writer, _ = EXPORTS[fmt]
     written = writer(store, output, node_ids)
     click.echo(f"Wrote {fmt} to {written}")

@@ -24,7 +24,7 @@ from dualtrace.queries.dossier import citations
 from dualtrace.queries.examples import differences, example_yaml
 from dualtrace.queries.library import SavedQuery, get_query, load_library, user_folders
 from dualtrace.queries.lint import check_paths
-from dualtrace.queries.params import TYPE_DOCS, ParameterError
+from dualtrace.queries.params import TYPE_DOCS, parse_pairs
 from dualtrace.queries.runner import Result, plain, run_embedded, run_neo4j
 from dualtrace.render.query_bundle import write_bundle
 from dualtrace.render.rows import ROW_FORMATS, render_rows
@@ -48,16 +48,6 @@ store_option = click.option(
 )
 format_option = click.option("--format", "fmt", type=click.Choice(ROW_FORMATS), default="table", show_default=True)
 output_option = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
-
-
-def _params(pairs: tuple[str, ...]) -> dict[str, str]:
-    given: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise ParameterError(f"--param {pair!r}: write it as key=value")
-        given[key.strip()] = value
-    return given
 
 
 def _library(queries_dirs: tuple[Path, ...]) -> dict[str, SavedQuery]:
@@ -189,7 +179,7 @@ def run_cmd(
     """Run a saved query with --param key=value for each parameter."""
     query = get_query(_library(ctx.obj["queries_dirs"]), name)
     conn = {"uri": uri, "user": user, "database": database}
-    result, text = _run(ctx, query, _params(params), store, conn, fmt)
+    result, text = _run(ctx, query, parse_pairs(params), store, conn, fmt)
     _emit(text, output)
     click.echo(f"{len(result.rows)} row(s) from {result.engine}", err=True)
 
@@ -281,7 +271,7 @@ def cypher_cmd(
     workspace (small graphs; MATCH/WHERE/RETURN/ORDER BY/SKIP/LIMIT; anything the
     embedded engine would answer differently from Neo4j is refused with a message).
     Parameters (-p key=value) are passed as text; write $key in the query."""
-    given: dict[str, Any] = _params(params)
+    given: dict[str, Any] = parse_pairs(params)
     if _use_neo4j(store, uri):
         refuse_writes(query)
         with Neo4jStore(Connection.from_env(uri, user, None, database)) as remote:

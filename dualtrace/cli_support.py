@@ -57,10 +57,14 @@ def scope_node_ids(
     include_denied: bool,
     around: str | None = None,
     path: tuple[str, str] | None = None,
+    saved_query: str | None = None,
+    query_params: tuple[str, ...] = (),
 ) -> set[str] | None:
-    """The entities on the paths of a trace or reach, around one entity, or on the
-    shortest path between two; None for the whole graph."""
+    """The entities on the paths of a trace or reach, around one entity, on the
+    shortest path between two, or named in a saved query's rows; None for the whole graph."""
     statuses = statuses_for(include_denied)
+    if saved_query:
+        return saved_query_node_ids(store, saved_query, query_params)
     if path:
         return set(shortest_path(store, path[0], path[1], statuses))
     if around:
@@ -72,6 +76,30 @@ def scope_node_ids(
     return None
 
 
+def saved_query_node_ids(store: EmbeddedStore, name: str, pairs: tuple[str, ...]) -> set[str]:
+    """Every entity id that appears in a saved query's rows (lists included)."""
+    from dualtrace.queries.library import get_query, load_library
+    from dualtrace.queries.params import parse_pairs
+    from dualtrace.queries.runner import run_embedded
+
+    result = run_embedded(get_query(load_library(), name), store, parse_pairs(pairs))
+    ids: set[str] = set()
+
+    def collect(value: Any) -> None:
+        if isinstance(value, list):
+            for item in value:
+                collect(item)
+        elif isinstance(value, str) and store.has(value) and store.kind_of(value) != "Source":
+            ids.add(value)
+
+    for row in result.rows:
+        for value in row.values():
+            collect(value)
+    if not ids:
+        raise DualtraceError(f"The saved query {name} gave no entities to show ({len(result.rows)} rows).")
+    return ids
+
+
 scope_options = [
     click.option("--trace", "trace_of", help="Only the paths of a trace from this vendor or product."),
     click.option("--category", help="Only the paths of a trace from this product category."),
@@ -79,6 +107,8 @@ scope_options = [
     click.option("--around", help="Only this entity and everything one link away (a dossier's view)."),
     click.option("--path", nargs=2, metavar="FROM TO", help="Only the shortest chain of links between two entities."),
     click.option("--include-denied", is_flag=True, help="Also follow links whose status is 'denied'."),
+    click.option("--query", "saved_query", metavar="NAME", help="Only the entities in a saved query's rows."),
+    click.option("--query-param", "query_params", multiple=True, metavar="KEY=VALUE", help="A parameter of --query."),
 ]
 
 

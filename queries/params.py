@@ -117,6 +117,17 @@ TYPE_DOCS = {
 }
 
 
+def parse_pairs(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """``key=value`` strings from the command line as a dict (the value may hold ``=``)."""
+    given: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ParameterError(f"parameter {pair!r}: write it as key=value")
+        given[key.strip()] = value
+    return given
+
+
 def convert(type_name: str, value: Any) -> Any:
     """``value`` as the type ``type_name`` gives it; ``ValueError`` says what was wrong.
     ``None`` stays ``None`` (an optional parameter left unset)."""

@@ -230,3 +230,22 @@ def test_the_readme_example_query_passes_check_and_its_own_test(cli, tmp_path):
     assert cli("queries", "check", str(tmp_path)).exit_code == 0
     tested = cli("queries", "--queries-dir", str(tmp_path), "test", "vendors_in_country")
     assert tested.exit_code == 0, tested.output
+
+
+def test_maps_and_exports_of_a_saved_querys_result(cli, tmp_path):
+    page = tmp_path / "exposure.html"
+    result = cli("map", "--query", "trace_technology", "--query-param", "entity=org:cloudwalk", "-o", str(page))
+    assert result.exit_code == 0, result.output
+    html = page.read_text(encoding="utf-8")
+    assert "Government of Zimbabwe" in html and "Kenya" not in html
+    out = tmp_path / "csv"
+    result = cli(
+        "export", "-f", "csv", str(out), "--query", "component_suppliers", "--query-param", "agency=buyer:urumqi-ccc"
+    )
+    assert result.exit_code == 0, result.output
+    nodes = (out / "nodes.csv").read_text(encoding="utf-8")
+    for entity in ("org:intel", "org:nvidia", "product:sugon-supercomputer", "transfer:sugon-urumqi-ccc"):
+        assert entity in nodes
+    assert "org:huawei" not in nodes
+    empty = cli("map", "--query", "denied_claims", "--query-param", "limit=0", "-o", str(page))
+    assert empty.exit_code == 1 and "gave no entities to show" in empty.output
