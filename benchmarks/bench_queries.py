@@ -64,7 +64,7 @@ def parameter_drawers(store: EmbeddedStore, rng: random.Random) -> dict[str, Cal
     }
 
 
-def measure(size: int, runs: int) -> dict[str, Any]:
+def measure(size: int, runs: int, only: set[str] | None = None) -> dict[str, Any]:
     store = enrich(synthetic_store(size))
     graph = store.graph
     rng = random.Random(3)
@@ -81,6 +81,8 @@ def measure(size: int, runs: int) -> dict[str, Any]:
         "queries": {},
     }
     for name, query in library.items():
+        if only and name not in only:
+            continue
         times, rows = [], []
         for _ in range(runs):
             given = {p: draw[p]() for p in query.params if p in draw and query.params[p].required}
@@ -105,11 +107,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--only", default="", help="comma-separated query names (default: all)")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "queries.json")
     args = parser.parse_args()
     results = []
     for size in (int(s) for s in args.sizes.split(",")):
-        measured = measure(size, args.runs)
+        measured = measure(size, args.runs, {n for n in args.only.split(",") if n} or None)
         print(json.dumps(measured), flush=True)
         results.append(measured)
     args.out.parent.mkdir(parents=True, exist_ok=True)

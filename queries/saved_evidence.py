@@ -121,43 +121,64 @@ def most_connected_vendors(store: EmbeddedStore, top: int, statuses: list[str]) 
     return order_by(rows, "category", "rank")
 
 
+def _expand(
+    store: EmbeddedStore, frontier: list[str], seen: dict[str, list[str]], statuses: list[str]
+) -> dict[str, list[str]]:
+    """One breadth-first layer: each newly reached node with the frontier nodes it was reached from."""
+    layer: dict[str, list[str]] = {}
+    for node in frontier:
+        for link in links_of(store, node, CONNECTION_RELS, "both"):
+            nxt = other_end(link, node)
+            if nxt in seen or not allowed(link, statuses):
+                continue
+            if node not in layer.setdefault(nxt, []):
+                layer[nxt].append(node)
+    return layer
+
+
 def _shortest_node_paths(
     store: EmbeddedStore, start: str, end: str, statuses: list[str], max_hops: int
 ) -> Iterator[list[str]]:
     """Every shortest node sequence from ``start`` to ``end`` over allowed connection
     links in either direction, in ascending order of the list of ids (Cypher's
     ``ORDER BY path``), produced one at a time: between two hubs there can be
-    millions, and a caller with a LIMIT takes only the first few."""
+    millions, and a caller with a LIMIT takes only the first few.
+
+    The search grows from both ends, a layer at a time from the smaller frontier,
+    until the two meet: it visits far less of a large graph than a search from one end."""
     if start not in store.graph or end not in store.graph or start == end:
         return
-    predecessors: dict[str, list[str]] = {start: []}
-    frontier = [start]
-    for _ in range(max_hops):
-        layer: dict[str, list[str]] = {}
-        for node in frontier:
-            for link in links_of(store, node, CONNECTION_RELS, "both"):
-                nxt = other_end(link, node)
-                if nxt in predecessors or not allowed(link, statuses):
-                    continue
-                if node not in layer.setdefault(nxt, []):
-                    layer[nxt].append(node)
-        if not layer:
+    # toward[side][node]: the nodes one step nearer that side's end, on shortest routes
+    toward: tuple[dict[str, list[str]], dict[str, list[str]]] = ({start: []}, {end: []})
+    frontiers = ([start], [end])
+    depth = [0, 0]
+    meeting: list[str] = []
+    while not meeting:
+        if depth[0] + depth[1] >= max_hops or not frontiers[0] or not frontiers[1]:
             return
-        predecessors.update(layer)
-        if end in layer:
-            break
-        frontier = list(layer)
-    else:
-        return
-    successors: dict[str, list[str]] = defaultdict(list)
-    stack, seen = [end], {end}
-    while stack:  # keep only the nodes on some shortest path, linked forwards
+        side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
+        layer = _expand(store, frontiers[side], toward[side], statuses)
+        toward[side].update(layer)
+        depth[side] += 1
+        frontiers = (list(layer), frontiers[1]) if side == 0 else (frontiers[0], list(layer))
+        meeting = [node for node in layer if node in frontiers[1 - side]]
+    successors: dict[str, set[str]] = defaultdict(set)
+    stack, seen = list(meeting), set(meeting)
+    while stack:  # the start side, linked forwards, only where it leads to a meeting node
         node = stack.pop()
-        for previous in predecessors[node]:
-            successors[previous].append(node)
+        for previous in toward[0][node]:
+            successors[previous].add(node)
             if previous not in seen:
                 seen.add(previous)
                 stack.append(previous)
+    stack, seen = list(meeting), set(meeting)
+    while stack:  # the end side already points forwards
+        node = stack.pop()
+        for nxt in toward[1][node]:
+            successors[node].add(nxt)
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
 
     def forward(node: str) -> Iterator[list[str]]:
         if node == end:
