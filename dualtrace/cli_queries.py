@@ -24,7 +24,7 @@ from dualtrace.queries.dossier import citations
 from dualtrace.queries.examples import differences, example_yaml
 from dualtrace.queries.library import SavedQuery, get_query, load_library, user_folders
 from dualtrace.queries.lint import check_paths
-from dualtrace.queries.params import TYPE_DOCS, parse_pairs
+from dualtrace.queries.params import TYPE_DOCS, parse_pairs, untyped_value
 from dualtrace.queries.runner import Result, plain, run_embedded, run_neo4j
 from dualtrace.render.query_bundle import write_bundle
 from dualtrace.render.rows import ROW_FORMATS, render_rows
@@ -271,7 +271,7 @@ def cypher_cmd(
     workspace (small graphs; MATCH/WHERE/RETURN/ORDER BY/SKIP/LIMIT; anything the
     embedded engine would answer differently from Neo4j is refused with a message).
     Parameters (-p key=value) are passed as text; write $key in the query."""
-    given: dict[str, Any] = parse_pairs(params)
+    given: dict[str, Any] = {key: untyped_value(value) for key, value in parse_pairs(params).items()}
     if _use_neo4j(store, uri):
         refuse_writes(query)
         with Neo4jStore(Connection.from_env(uri, user, None, database)) as remote:

@@ -128,6 +128,17 @@ def parse_pairs(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
     return given
 
 
+def untyped_value(text: str) -> Any:
+    """A value for an undeclared (ad-hoc) parameter: JSON when it reads as a number,
+    list, true, false or null (``2019``, ``["a", "b"]``), else the text itself;
+    ``'"2019"'`` forces text."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        return text
+    return value if isinstance(value, int | float | bool | list | str) or value is None else text
+
+
 def convert(type_name: str, value: Any) -> Any:
     """``value`` as the type ``type_name`` gives it; ``ValueError`` says what was wrong.
     ``None`` stays ``None`` (an optional parameter left unset)."""

@@ -214,6 +214,9 @@ def test_the_cypher_command_runs_ad_hoc_queries_on_the_workspace(cli):
     ok = cli("cypher", "MATCH (o:Organization {country: $c}) RETURN o.id AS id ORDER BY id LIMIT 2", "-p", "c=US")
     assert ok.exit_code == 0, ok.output
     assert ok.output.split() == ["id", "---------", "org:cisco", "org:intel", "(2", "rows)"]
+    typed = cli("cypher", "MATCH (t:Transfer) WHERE t.year >= $y AND t.id IN $ids RETURN t.id", "-p", "y=2019",
+                "-p", 'ids=["transfer:huawei-serbia-2019", "transfer:cloudwalk-zimbabwe-2018"]', "--format", "json")  # fmt: skip
+    assert json.loads(typed.output) == [{"t.id": "transfer:huawei-serbia-2019"}]
     refused = cli("cypher", "MATCH (a)-[r]-(b) RETURN a.id")
     assert refused.exit_code == 1 and "undirected patterns" in refused.output
 
