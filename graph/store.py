@@ -47,6 +47,12 @@ class EmbeddedStore:
         self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
         # Bookkeeping that is not part of the graph: the import log, merge log, ...
         self.meta: dict[str, Any] = {}
+        # Bumped by every change, so indexes built over the graph know when they are stale.
+        self.version = 0
+
+    def touch(self) -> None:
+        """Record a change made to ``graph`` directly (the importer writes in bulk that way)."""
+        self.version += 1
 
     # -- reading ---------------------------------------------------------------
 
@@ -70,6 +76,7 @@ class EmbeddedStore:
             raise WorkspaceError(
                 f"{path} has workspace version {data.get('version')!r}; this dualtrace reads {FORMAT_VERSION}"
             )
+        self.touch()
         graph = self.graph
         for item in data["nodes"]:
             graph.add_node(item["id"], kind=item["kind"], props=item["props"])
@@ -138,6 +145,7 @@ class EmbeddedStore:
         links = list(links)
         if validate:
             self._validate(nodes, links, where)
+        self.touch()
         graph = self.graph
         for node in nodes:
             graph.add_node(node.id, kind=node.kind, props=dict(node.props))
@@ -146,9 +154,11 @@ class EmbeddedStore:
 
     def remove(self, node_id: str) -> None:
         """Remove a node and every link touching it (used when merging duplicates)."""
+        self.touch()
         self.graph.remove_node(node_id)
 
     def remove_link(self, link: Link) -> None:
+        self.touch()
         self.graph.remove_edge(link.source, link.target, key=link.rel)
 
     def _validate(self, nodes: list[Node], links: list[Link], where: str) -> None:

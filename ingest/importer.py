@@ -348,6 +348,7 @@ class _Staging:
         new_ids = []
         store = self.store
         origin = self.source.id
+        store.touch()  # the graph is written directly below
         shared: dict[tuple[str, ...], list[str]] = {}
         for node_id in list(self.nodes):  # in staging order, freeing each staged copy as it goes
             staged = self.nodes.pop(node_id)

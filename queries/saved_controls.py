@@ -7,12 +7,18 @@ Each function mirrors the ``.cypher`` file of the same name in ``queries/saved``
 
 from __future__ import annotations
 
+import heapq
+import itertools
+from collections.abc import Iterator
+from typing import Any
+
+from dualtrace.graph.model import Link
 from dualtrace.graph.store import EmbeddedStore
+from dualtrace.queries import indexes
 from dualtrace.queries.catalogue import (
     Row,
     allowed,
     deal_date,
-    first_rows,
     implements,
     is_kind,
     links_of,
@@ -21,6 +27,7 @@ from dualtrace.queries.catalogue import (
     prop,
     walk,
 )
+from dualtrace.queries.indexes import index
 
 PARTY_RELS = ("SUPPLIER_OF", "INTERMEDIARY_OF", "DELIVERED_TO")
 
@@ -66,37 +73,46 @@ def regime_suppliers_to_outsiders(store: EmbeddedStore, regime: str, statuses: l
         for link in store.in_links(regime, "PARTICIPATES_IN")
         if is_kind(store, regime, "Regime") and is_kind(store, link.source, "Country")
     }
-    rows = []
-    for vendor in store.nodes("Organization"):
-        if vendor.props.get("country") not in members:
+    by_country = index(store, "supplies_by_vendor", indexes.supplies_by_vendor)
+    # Only member countries' suppliers are read, merged lazily into (vendor,
+    # transfer) order; rows of one (vendor, transfer) are then put in (end user,
+    # role) order, which is the query's ORDER BY, so reading stops at ``limit``.
+    supplies = heapq.merge(*(by_country.get(code, []) for code in members if code is not None), key=indexes.supply_key)
+    rows: list[Row] = []
+    for _, group in itertools.groupby(supplies, key=lambda link: (link.source, link.target)):
+        if len(rows) >= limit:
+            break
+        found: list[Row] = []
+        for supply in group:
+            if allowed(supply, statuses):
+                found.extend(_outsider_rows(store, supply, members, statuses))
+        rows.extend(order_by(found, "end_user", "role"))
+    return rows[: max(limit, 0)]
+
+
+def _outsider_rows(store: EmbeddedStore, supply: Link, members: set[Any], statuses: list[str]) -> Iterator[Row]:
+    """Rows for each allowed delivery of ``supply``'s transfer to an end user in a non-member state."""
+    vendor, transfer = supply.source, supply.target
+    for delivery in store.out_links(transfer, "DELIVERED_TO"):
+        buyer = delivery.target
+        where = prop(store, buyer, "country")
+        if not (allowed(delivery, statuses) and is_kind(store, buyer, "GovernmentBuyer")):
             continue
-        for supply in links_of(store, vendor.id, ("SUPPLIER_OF", "INTERMEDIARY_OF"), "out"):
-            transfer = supply.target
-            if not (allowed(supply, statuses) and is_kind(store, transfer, "Transfer")):
-                continue
-            for delivery in store.out_links(transfer, "DELIVERED_TO"):
-                buyer = delivery.target
-                where = prop(store, buyer, "country")
-                if not (allowed(delivery, statuses) and is_kind(store, buyer, "GovernmentBuyer")):
-                    continue
-                if where is None or where in members:
-                    continue
-                rows.append(
-                    {
-                        "vendor": vendor.id,
-                        "vendor_name": vendor.props.get("name"),
-                        "vendor_country": vendor.props.get("country"),
-                        "role": supply.rel,
-                        "transfer": transfer,
-                        "year": prop(store, transfer, "year"),
-                        "end_user": buyer,
-                        "end_user_name": prop(store, buyer, "name"),
-                        "end_user_country": where,
-                        "supply_sources": supply.props.get("sources"),
-                        "delivery_sources": delivery.props.get("sources"),
-                    }
-                )
-    return first_rows(rows, limit, "vendor", "transfer", "end_user", "role")
+        if where is None or where in members:
+            continue
+        yield {
+            "vendor": vendor,
+            "vendor_name": prop(store, vendor, "name"),
+            "vendor_country": prop(store, vendor, "country"),
+            "role": supply.rel,
+            "transfer": transfer,
+            "year": prop(store, transfer, "year"),
+            "end_user": buyer,
+            "end_user_name": prop(store, buyer, "name"),
+            "end_user_country": where,
+            "supply_sources": supply.props.get("sources"),
+            "delivery_sources": delivery.props.get("sources"),
+        }
 
 
 def _lists_of(store: EmbeddedStore, node: str) -> list[str]:

@@ -13,98 +13,78 @@ from collections.abc import Callable, Iterator
 
 from dualtrace.graph.model import Link
 from dualtrace.graph.store import EmbeddedStore
+from dualtrace.queries import indexes
 from dualtrace.queries.catalogue import (
     CONNECTION_RELS,
     Row,
     allowed,
-    first_rows,
     implements,
-    is_kind,
     links_of,
     order_by,
     other_end,
     prop,
 )
+from dualtrace.queries.indexes import index
 
 
-def _link_rows(store: EmbeddedStore, rels: list[str], keep: Callable[[Link], bool]) -> Iterator[tuple[Link, Row]]:
-    """Each link of ``rels`` that ``keep`` accepts, with the columns every link query shares."""
-    wanted = set(rels)
-    for link in store.links():
-        if link.rel in wanted and keep(link):
-            yield (
-                link,
-                {
-                    "rel": link.rel,
-                    "from_id": link.source,
-                    "from_name": prop(store, link.source, "name"),
-                    "to_id": link.target,
-                    "to_name": prop(store, link.target, "name"),
-                },
-            )
+def _link_row(store: EmbeddedStore, link: Link) -> Row:
+    """The columns every link query starts with."""
+    return {
+        "rel": link.rel,
+        "from_id": link.source,
+        "from_name": prop(store, link.source, "name"),
+        "to_id": link.target,
+        "to_name": prop(store, link.target, "name"),
+    }
+
+
+def _first(store: EmbeddedStore, ordered: list[Link], keep: Callable[[Link], bool], limit: int) -> Iterator[Link]:
+    """The first ``limit`` links of an index (already in the query's order) that ``keep`` accepts."""
+    return itertools.islice((link for link in ordered if keep(link)), max(limit, 0))
 
 
 @implements("single_source_links")
 def single_source_links(store: EmbeddedStore, rels: list[str], statuses: list[str], limit: int) -> list[Row]:
-    def keep(link: Link) -> bool:
-        sources = link.props.get("sources")
-        return sources is not None and len(sources) == 1 and allowed(link, statuses)
-
-    rows = (
-        {**row, "status": link.props.get("status"), "cited": link.props["sources"][0]}
-        for link, row in _link_rows(store, rels, keep)
-    )
-    return first_rows(rows, limit, "rel", "from_id", "to_id")
+    wanted = set(rels)
+    ordered = index(store, "single_source_links", indexes.single_source_links)
+    keep = lambda link: link.rel in wanted and allowed(link, statuses)  # noqa: E731
+    return [
+        {**_link_row(store, link), "status": link.props.get("status"), "cited": link.props["sources"][0]}
+        for link in _first(store, ordered, keep, limit)
+    ]
 
 
 @implements("unconfirmed_links")
 def unconfirmed_links(store: EmbeddedStore, rels: list[str], limit: int) -> list[Row]:
-    rows = (
+    wanted = set(rels)
+    ordered = index(store, "reported_links", indexes.reported_links)
+    return [
         {
-            **row,
+            **_link_row(store, link),
             "source_count": None if link.props.get("sources") is None else len(link.props["sources"]),
             "sources": link.props.get("sources"),
             "note": link.props.get("note"),
         }
-        for link, row in _link_rows(store, rels, lambda link: link.props.get("status") == "reported")
-    )
-    return first_rows(rows, limit, "source_count", "rel", "from_id", "to_id")
+        for link in _first(store, ordered, lambda link: link.rel in wanted, limit)
+    ]
 
 
 @implements("denied_claims")
 def denied_claims(store: EmbeddedStore, limit: int) -> list[Row]:
-    rels = list(store.schema.relationships)
-    rows = (
-        {**row, "note": link.props.get("note"), "sources": link.props.get("sources")}
-        for link, row in _link_rows(store, rels, lambda link: link.props.get("status") == "denied")
-    )
-    return first_rows(rows, limit, "from_id", "rel", "to_id")
+    ordered = index(store, "denied_links", indexes.denied_links)
+    return [
+        {**_link_row(store, link), "note": link.props.get("note"), "sources": link.props.get("sources")}
+        for link in _first(store, ordered, lambda link: True, limit)
+    ]
 
 
 @implements("most_connected_vendors")
 def most_connected_vendors(store: EmbeddedStore, top: int, statuses: list[str]) -> list[Row]:
-    transfers: dict[tuple[str, str], set[str]] = defaultdict(set)
-    buyers: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for vendor in store.nodes("Organization"):
-        for supply in store.out_links(vendor.id, "SUPPLIER_OF"):
-            transfer = supply.target
-            if not (allowed(supply, statuses) and is_kind(store, transfer, "Transfer")):
-                continue
-            reached = {
-                d.target
-                for d in store.out_links(transfer, "DELIVERED_TO")
-                if allowed(d, statuses) and is_kind(store, d.target, "GovernmentBuyer")
-            }
-            if not reached:
-                continue
-            for item in store.in_links(transfer, "ITEM_OF"):
-                category = prop(store, item.source, "category")
-                if allowed(item, statuses) and is_kind(store, item.source, "Product") and category is not None:
-                    transfers[(category, vendor.id)].add(transfer)
-                    buyers[(category, vendor.id)].update(reached)
     ranked: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-    for (category, vendor), deals in transfers.items():
-        ranked[category].append((-len(buyers[(category, vendor)]), -len(deals), vendor))
+    for (category, vendor), groups in index(store, "vendors_by_category", indexes.vendors_by_category).items():
+        transfers, buyers = indexes.union(groups, statuses)
+        if transfers:
+            ranked[category].append((-len(buyers), -len(transfers), vendor))
     rows = []
     for category, entries in ranked.items():
         for rank, (minus_users, minus_deals, vendor) in enumerate(sorted(entries)[: max(top, 0)], start=1):

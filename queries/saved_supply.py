@@ -6,17 +6,18 @@ read them side by side (see :mod:`dualtrace.queries.catalogue` for why).
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections import defaultdict
 from collections.abc import Iterator
 
 from dualtrace.graph.model import Link
 from dualtrace.graph.store import EmbeddedStore
+from dualtrace.queries import indexes
 from dualtrace.queries.catalogue import (
     SUPPLY_RELS,
     Row,
     allowed,
-    deal_date,
-    first_rows,
     implements,
     is_kind,
     links_of,
@@ -25,6 +26,7 @@ from dualtrace.queries.catalogue import (
     sorted_names,
     walk,
 )
+from dualtrace.queries.indexes import index
 
 
 def _deliveries(store: EmbeddedStore, transfer: str, statuses: list[str]) -> Iterator[Link]:
@@ -116,23 +118,13 @@ def end_users_in_country(store: EmbeddedStore, country: str, statuses: list[str]
 
 @implements("technologies_by_country")
 def technologies_by_country(store: EmbeddedStore, country: str | None, statuses: list[str]) -> list[Row]:
-    transfers: dict[tuple[str, str], set[str]] = defaultdict(set)
-    buyers: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for product in store.nodes("Product"):
-        for item in store.out_links(product.id, "ITEM_OF"):
-            if not (allowed(item, statuses) and is_kind(store, item.target, "Transfer")):
-                continue
-            for delivery in _deliveries(store, item.target, statuses):
-                where = prop(store, delivery.target, "country")
-                if country is not None and where != country:
-                    continue
-                key = (where, product.props.get("category"))
-                transfers[key].add(item.target)
-                buyers[key].add(delivery.target)
-    rows = [
-        {"country": key[0], "category": key[1], "transfers": len(ids), "end_users": len(buyers[key])}
-        for key, ids in transfers.items()
-    ]
+    rows = []
+    for (where, category), groups in index(store, "items_by_country", indexes.items_by_country).items():
+        if country is not None and where != country:
+            continue
+        transfers, buyers = indexes.union(groups, statuses)
+        if transfers:
+            rows.append({"country": where, "category": category, "transfers": len(transfers), "end_users": len(buyers)})
     return order_by(rows, "country", "category")
 
 
@@ -193,28 +185,28 @@ def component_suppliers(store: EmbeddedStore, agency: str, statuses: list[str]) 
 
 @implements("deals_since")
 def deals_since(store: EmbeddedStore, since: str, country: str | None, statuses: list[str], limit: int) -> list[Row]:
-    rows = []
-    for buyer in store.nodes("GovernmentBuyer"):
-        if country is not None and buyer.props.get("country") != country:
+    by_country = index(store, "deliveries_by_date", indexes.deliveries_by_date)
+    dates, deliveries = by_country.get(country, ([], []))
+    rows: list[Row] = []
+    # The index is in the query's order, so reading from the first date >= since
+    # and stopping at ``limit`` gives ORDER BY ... LIMIT without sorting.
+    for date, delivery in itertools.islice(deliveries, bisect.bisect_left(dates, since), None):
+        if len(rows) >= limit:
+            break
+        if not allowed(delivery, statuses):
             continue
-        for delivery in store.in_links(buyer.id, "DELIVERED_TO"):
-            transfer = delivery.source
-            if not (allowed(delivery, statuses) and is_kind(store, transfer, "Transfer")):
-                continue
-            date = deal_date(store, delivery, transfer)
-            if date is None or date < since:
-                continue
-            suppliers = _parties(store, transfer, ("SUPPLIER_OF",), "Organization", statuses)
-            rows.append(
-                {
-                    "transfer": transfer,
-                    "transfer_name": prop(store, transfer, "name"),
-                    "deal_date": date,
-                    "end_user": buyer.id,
-                    "end_user_name": buyer.props.get("name"),
-                    "country": buyer.props.get("country"),
-                    "suppliers": sorted_names(store, suppliers),
-                    "sources": delivery.props.get("sources"),
-                }
-            )
-    return first_rows(rows, limit, "deal_date", "transfer", "end_user")
+        transfer, buyer = delivery.source, delivery.target
+        suppliers = _parties(store, transfer, ("SUPPLIER_OF",), "Organization", statuses)
+        rows.append(
+            {
+                "transfer": transfer,
+                "transfer_name": prop(store, transfer, "name"),
+                "deal_date": date,
+                "end_user": buyer,
+                "end_user_name": prop(store, buyer, "name"),
+                "country": prop(store, buyer, "country"),
+                "suppliers": sorted_names(store, suppliers),
+                "sources": delivery.props.get("sources"),
+            }
+        )
+    return rows
