@@ -50,13 +50,19 @@ def _null_last(value: Any) -> tuple[bool, Any]:
     return (value is None, "" if value is None else value)
 
 
-def _all_links(store: EmbeddedStore) -> list[Link]:
-    return [Link(s, rel, t, data["props"]) for s, t, rel, data in store.graph.edges(keys=True, data=True)]
+def _links_where(store: EmbeddedStore, keep: Callable[[str, dict[str, Any]], bool]) -> list[Link]:
+    """The links whose type and properties ``keep`` accepts (a Link object is made
+    only for those: making one for each of a million links costs seconds)."""
+    return [
+        Link(source, rel, target, data["props"])
+        for source, target, rel, data in store.graph.edges(keys=True, data=True)
+        if keep(rel, data["props"])
+    ]
 
 
 def single_source_links(store: EmbeddedStore) -> list[Link]:
     """Links with exactly one source, by (type, from, to)."""
-    found = [link for link in _all_links(store) if len(link.props.get("sources") or ()) == 1]
+    found = _links_where(store, lambda rel, props: len(props.get("sources") or ()) == 1)
     return sorted(found, key=lambda link: (link.rel, link.source, link.target))
 
 
@@ -67,13 +73,13 @@ def reported_links(store: EmbeddedStore) -> list[Link]:
         sources = link.props.get("sources")
         return None if sources is None else len(sources)
 
-    found = [link for link in _all_links(store) if link.props.get("status") == "reported"]
+    found = _links_where(store, lambda rel, props: props.get("status") == "reported")
     return sorted(found, key=lambda link: (_null_last(count(link)), link.rel, link.source, link.target))
 
 
 def denied_links(store: EmbeddedStore) -> list[Link]:
     """Links whose status is denied, by (from, type, to)."""
-    found = [link for link in _all_links(store) if link.props.get("status") == "denied"]
+    found = _links_where(store, lambda rel, props: props.get("status") == "denied")
     return sorted(found, key=lambda link: (link.source, link.rel, link.target))
 
 
@@ -83,8 +89,8 @@ def deliveries_by_date(store: EmbeddedStore) -> dict[Any, tuple[list[str], list[
     each end-user country's under its code, so a country filter reads only its own."""
     kind = {node: data["kind"] for node, data in store.graph.nodes(data=True)}
     found = []
-    for link in _all_links(store):
-        if link.rel != "DELIVERED_TO" or kind[link.source] != "Transfer" or kind[link.target] != "GovernmentBuyer":
+    for link in _links_where(store, lambda rel, props: rel == "DELIVERED_TO"):
+        if kind[link.source] != "Transfer" or kind[link.target] != "GovernmentBuyer":
             continue
         date = deal_date(store, link, link.source)
         if date is not None:
@@ -108,9 +114,8 @@ def supplies_by_vendor(store: EmbeddedStore) -> dict[Any, list[Link]]:
     graph = store.graph
     kind = {node: data["kind"] for node, data in graph.nodes(data=True)}
     by_country: dict[Any, list[Link]] = defaultdict(list)
-    for link in _all_links(store):
-        is_supply = link.rel in ("SUPPLIER_OF", "INTERMEDIARY_OF")
-        if is_supply and kind[link.source] == "Organization" and kind[link.target] == "Transfer":
+    for link in _links_where(store, lambda rel, props: rel in ("SUPPLIER_OF", "INTERMEDIARY_OF")):
+        if kind[link.source] == "Organization" and kind[link.target] == "Transfer":
             by_country[graph.nodes[link.source]["props"].get("country")].append(link)
     for links in by_country.values():
         links.sort(key=supply_key)
