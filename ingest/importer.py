@@ -11,8 +11,10 @@ file date) and keeps the record id it came from.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import gc
 import hashlib
 import json
 from collections.abc import Callable, Iterator
@@ -389,6 +391,27 @@ class _Staging:
         return new_ids
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the duration of an import.
+
+    Why: an import creates millions of small dictionaries and lists, each of
+    which counts towards the collector's next pass, and every pass walks all
+    the objects still alive, a number that keeps growing as the graph fills.
+    Measured on the import benchmark, those passes are about a third of the
+    import's time. The import makes no reference cycles that need collecting
+    before it ends, so nothing is held longer than it would be otherwise; the
+    collector is restored (if it was on) however the import ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run_import(
     store: EmbeddedStore,
     path: Path,
@@ -402,6 +425,20 @@ def run_import(
 ) -> ImportReport:
     """Import ``path`` into ``store`` (in memory; the caller saves). Raises
     :class:`FileRejected` when nothing can be read; rejected records are in the report."""
+    with collector_paused():
+        return _run_import(store, path, fmt, file_date, decisions_path, review_path, rejects_path, progress)
+
+
+def _run_import(
+    store: EmbeddedStore,
+    path: Path,
+    fmt: Format,
+    file_date: str | None,
+    decisions_path: Path | None,
+    review_path: Path | None,
+    rejects_path: Path | None,
+    progress: bool | None,
+) -> ImportReport:
     if not path.exists():
         raise FileRejected(f"{path}: no such file or folder")
     date = file_date or fmt.dataset.get("date") or file_date_of(path)

@@ -197,3 +197,41 @@ def test_a_200_mb_file_streams_through_in_bounded_memory(tmp_path):
     assert f"records read: {row}; skipped by rule: 0; rejected: 0" in result.stdout
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     assert peak_mb < 1024, f"peak {peak_mb:.0f} MB for a 200 MB file"
+
+
+class _WatchCollector:
+    """A format that records whether the garbage collector ran during the import."""
+
+    name = "watch"
+    cross_record = False
+
+    def __init__(self, fail: bool):
+        self.dataset = {"title": "Watch", "publisher": "tests"}
+        self.fail = fail
+        self.enabled_during: bool | None = None
+
+    def units(self, path, problems, skipped):
+        import gc
+
+        self.enabled_during = gc.isenabled()
+        if self.fail:
+            raise FileRejected(f"{path}: refused on purpose")
+        return iter(())
+
+
+@pytest.mark.parametrize("fail", [False, True])
+@pytest.mark.parametrize("was_enabled", [True, False])
+def test_an_import_pauses_the_garbage_collector_and_restores_it(tmp_path, fail, was_enabled):
+    import gc
+
+    path = tmp_path / "empty.csv"
+    path.write_text("x\n", encoding="utf-8")
+    watch = _WatchCollector(fail)
+    (gc.enable if was_enabled else gc.disable)()
+    try:
+        with pytest.raises(FileRejected):  # refused on purpose, or "no records found"
+            run_import(EmbeddedStore(), path, watch, file_date="2024-01-01")
+        assert watch.enabled_during is False
+        assert gc.isenabled() is was_enabled
+    finally:
+        gc.enable()
