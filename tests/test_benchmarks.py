@@ -27,3 +27,16 @@ def test_the_query_benchmark_times_every_saved_query():
     assert result["baseline_full_scan_ms"] > 0
     for figures in result["queries"].values():
         assert figures["p50_ms"] >= 0 and "p50_vs_full_scan" in figures
+
+
+def test_the_import_benchmark_measures_dualtrace_the_baseline_and_the_floor_on_one_file(tmp_path):
+    from benchmarks.bench_import import generate, measure
+
+    data = generate(tmp_path / "transfers.csv", 2000)
+    ours, base, floor = (measure(kind, data, 2000) for kind in ("dualtrace", "baseline", "floor"))
+    assert ours["rows"] == base["rows"] == floor["rows"] == 2000
+    assert ours["rejected"] == 0
+    # The floor is the same graph without properties: within a few entities and links of ours.
+    assert abs(floor["links"] - ours["links"]) <= 0.05 * ours["links"]
+    assert abs(floor["nodes"] - ours["nodes"]) <= 0.05 * ours["nodes"]
+    assert all(m["peak_mb"] > 0 and m["seconds"] > 0 for m in (ours, base, floor))
