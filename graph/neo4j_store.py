@@ -31,6 +31,7 @@ from dualtrace.graph.schema import Schema, load_schema
 IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 DEFAULT_BATCH = 1000
 LOW_DEGREE_KINDS = ("Transfer",)
+LOOKUP_BATCH = 10_000  # ids per kind lookup query
 ENV_URI, ENV_USER, ENV_PASSWORD, ENV_DATABASE = "NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"
 
 
@@ -209,14 +210,15 @@ class Neo4jStore:
 
     # -- writing -----------------------------------------------------------------
 
-    def _validate(self, nodes: list[Node], links: list[Link], where: str) -> None:
+    def _validate(self, nodes: list[Node], links: list[Link], where: str, known: dict[str, str]) -> None:
         problems: list[RecordProblem] = []
         for index, node in enumerate(nodes, start=1):
             problems += [
                 RecordProblem(where, index, p.field, f"{node.id}: {p.message}") for p in self.schema.validate_node(node)
             ]
-        return_kinds = {n.id: n.kind for n in nodes}
-        missing = {e for link in links for e in (link.source, link.target)} - set(return_kinds)
+        return_kinds = {**known, **{n.id: n.kind for n in nodes}}
+        referenced = {e for link in links for e in (link.source, link.target, *(link.props.get("sources") or ()))}
+        missing = referenced - set(return_kinds)
         return_kinds.update(self.kinds_of(missing))
         for index, link in enumerate(links, start=1):
             problems += [
@@ -234,11 +236,14 @@ class Neo4jStore:
         where: str = "input",
         validate: bool = True,
         progress: Callable[[int], None] | None = None,
+        kinds: dict[str, str] | None = None,
     ) -> int:
-        """MERGE ``nodes`` then ``links`` in batches; returns the number of batches written."""
+        """MERGE ``nodes`` then ``links`` in batches; returns the number of batches written.
+        ``kinds``: the kind of link ends the caller knows (a push knows all of them),
+        so only the others are looked up in the database."""
         nodes, links = list(nodes), list(links)
         if validate:
-            self._validate(nodes, links, where)
+            self._validate(nodes, links, where, kinds or {})
         written = 0
         indexed: set[str] = set()
         for query, rows in self._node_batches(nodes):
@@ -253,7 +258,7 @@ class Neo4jStore:
                 indexed.add(kind)
             if progress:
                 progress(len(rows))
-        for query, rows in self._link_batches(links, nodes):
+        for query, rows in self._link_batches(links, nodes, kinds or {}):
             self.run(query, rows=rows)
             written += 1
             if progress:
@@ -270,16 +275,18 @@ class Neo4jStore:
     def _node_batches(self, nodes: list[Node]) -> list[tuple[str, list[dict[str, Any]]]]:
         return node_batches(nodes, self.batch_size)
 
-    def _link_batches(self, links: list[Link], nodes: list[Node]) -> list[tuple[str, list[dict[str, Any]]]]:
-        kinds = {n.id: n.kind for n in nodes}
+    def _link_batches(
+        self, links: list[Link], nodes: list[Node], known: dict[str, str]
+    ) -> list[tuple[str, list[dict[str, Any]]]]:
+        kinds = {**known, **{n.id: n.kind for n in nodes}}
         kinds.update(self.kinds_of({e for link in links for e in (link.source, link.target)} - set(kinds)))
         return link_batches(links, kinds, self.batch_size)
 
-    def add_one_by_one(self, links: Iterable[Link]) -> int:
-        """One statement and one transaction per link: only the benchmark's baseline uses this."""
+    def add_one_by_one(self, links: Iterable[Link], kinds: dict[str, str]) -> int:
+        """One statement and one transaction per link: only the benchmark's baseline
+        uses this (``kinds``: the kind of every end, known beforehand like a push knows it)."""
         count = 0
         for link in links:
-            kinds = self.kinds_of({link.source, link.target})
             query = (
                 f"MATCH (a:{_name(kinds[link.source])} {{id: $source}}) "
                 f"MATCH (b:{_name(kinds[link.target])} {{id: $target}}) "
@@ -296,11 +303,22 @@ class Neo4jStore:
     # -- reading -----------------------------------------------------------------
 
     def kinds_of(self, ids: Iterable[str]) -> dict[str, str]:
-        wanted = sorted(set(ids))
-        if not wanted:
-            return {}
-        rows = self.run("UNWIND $ids AS id MATCH (n {id: id}) RETURN n.id AS id, labels(n) AS labels", ids=wanted)
-        return {row["id"]: self._kind(row["labels"]) for row in rows}
+        """The kind of each id found in the database.
+
+        Why label by label: a match on ``{id: ...}`` without a label can use no
+        index, so for each id the server reads every node (ArcadeDB does; Neo4j
+        may too), which made pushing links to a large database quadratic. With a
+        label each lookup goes through that kind's ``id`` constraint."""
+        remaining = sorted(set(ids))
+        found: dict[str, str] = {}
+        for kind in self.schema.nodes:
+            if not remaining:
+                break
+            query = f"UNWIND $ids AS id MATCH (n:{_name(kind)} {{id: id}}) RETURN n.id AS id"
+            for batch in _batches(remaining, LOOKUP_BATCH):
+                found.update((row["id"], kind) for row in self.run(query, ids=batch))
+            remaining = [i for i in remaining if i not in found]
+        return found
 
     def _kind(self, labels: list[str]) -> str:
         for label in labels:

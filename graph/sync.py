@@ -55,7 +55,8 @@ def push(local: EmbeddedStore, remote: Neo4jStore, progress: Callable[[int], Non
             report.unchanged += 1
         else:
             links.append(link)
-    report.batches = remote.add(nodes, links, validate=False, progress=progress)
+    kinds = {node.id: node.kind for node in local.nodes()}
+    report.batches = remote.add(nodes, links, validate=False, progress=progress, kinds=kinds)
     report.nodes_written, report.links_written = len(nodes), len(links)
     return report
 

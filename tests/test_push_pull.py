@@ -100,3 +100,20 @@ def test_a_database_that_goes_away_half_way_then_a_rerun_finishes_without_duplic
         assert report.unchanged == sum(written)
         assert snapshot(remote) == snapshot(starter)
         assert remote.counts() == starter.counts()
+
+
+def test_kinds_are_looked_up_label_by_label_and_links_alone_push_the_same(server, starter):
+    """Links pushed in a call of their own find their ends' kinds in the database
+    (looked up per label, so through the id indexes) or from the caller; either way
+    the database ends up exactly like the starter dataset."""
+    nodes, links = list(starter.nodes()), list(starter.links())
+    expected = {n.id: n.kind for n in nodes}
+    with Neo4jStore(Connection(server.uri, "root", PASSWORD, DATABASE), batch_size=100) as remote:
+        remote.clear()
+        remote.add(nodes, validate=False)
+        looked_up = remote.kinds_of([*expected, "org:not-there"])
+        assert looked_up == expected
+        half = len(links) // 2
+        remote.add(links=links[:half])  # validated: every end's kind read from the database
+        remote.add(links=links[half:], validate=False, kinds=expected)
+        assert snapshot(remote) == snapshot(starter)
