@@ -33,7 +33,7 @@ bench: setup  ## benchmarks (minutes); results in benchmarks/results/
 	$(BIN)/python -m benchmarks.bench_import
 	$(BIN)/python -m benchmarks.bench_queries
 	$(BIN)/python -m benchmarks.bench_map
-	$(BIN)/python -m benchmarks.bench_push --relationships 50000 --baseline 1000
+	$(BIN)/python -m benchmarks.bench_push
 
 clean:
 	rm -rf $(VENV) out build *.egg-info
