@@ -40,3 +40,12 @@ def test_the_import_benchmark_measures_dualtrace_the_baseline_and_the_floor_on_o
     assert abs(floor["links"] - ours["links"]) <= 0.05 * ours["links"]
     assert abs(floor["nodes"] - ours["nodes"]) <= 0.05 * ours["nodes"]
     assert all(m["peak_mb"] > 0 and m["seconds"] > 0 for m in (ours, base, floor))
+
+
+def test_the_push_benchmark_writes_every_relationship_both_ways():
+    from benchmarks.bench_push import measure as measure_push
+
+    result = measure_push(3000, baseline=40, batch_size=200)
+    assert result["relationships_in_database"] == result["relationships"] > 2000
+    assert result["one_by_one_in_database"] == result["one_by_one_relationships"] == 40
+    assert result["batched_relationships_per_s"] > 0 and result["speedup"] > 0
