@@ -239,6 +239,8 @@ class _Staging:
         return found
 
     def _resolve(self, entity: Entity) -> str:
+        if entity.props.get("identifiers"):  # each record its own answer: no memo by name
+            return self.resolver.resolve(entity)
         if entity.id is not None:
             return entity.id
         props = entity.props
@@ -330,6 +332,7 @@ class _Staging:
             props = {k: v for k, v in entity.props.items() if k in allowed and k not in ("sources", "records")}
             staged = self.nodes[node_id] = _Staged(kind, props, seen=entity.props)
             self.kinds[node_id] = kind
+            self.resolver.remember_identifiers(node_id, kind, props)
             if entity.id is None and not self.store.has(node_id):
                 self.resolver.index(node_id, kind, props)
         elif staged.seen is not entity.props:

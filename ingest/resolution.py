@@ -120,9 +120,17 @@ class Resolver:
         self.country: dict[str, str | None] = {}
         self.kind: dict[str, str] = {}
         self.taken: set[str] = set(store.graph.nodes)
+        # (kind, identifier) -> id: a record id another dataset gave the entity
+        self.identifiers: dict[tuple[str, str], str] = {}
         for node in store.nodes():
             if node.kind in GROUPS:
                 self.index(node.id, node.kind, node.props)
+            self.remember_identifiers(node.id, node.kind, node.props)
+
+    def remember_identifiers(self, node_id: str, kind: str, props: dict[str, object]) -> None:
+        """Index the ``identifiers`` of an entity (the first holder of one keeps it)."""
+        for identifier in props.get("identifiers") or []:  # type: ignore[attr-defined]
+            self.identifiers.setdefault((kind, str(identifier)), node_id)
 
     def index(self, node_id: str, kind: str, props: dict[str, object]) -> None:
         group = GROUPS[kind]
@@ -138,7 +146,12 @@ class Resolver:
         self.taken.add(node_id)
 
     def resolve(self, entity: Entity) -> str:
-        """The id ``entity`` should be stored under (existing or new)."""
+        """The id ``entity`` should be stored under (existing or new): the holder of
+        one of its identifiers, else its own id, else a match on names."""
+        for identifier in entity.props.get("identifiers") or []:
+            found = self.identifiers.get((entity.kind, str(identifier)))
+            if found is not None:
+                return found
         if entity.id is not None:
             return entity.id
         group = GROUPS.get(entity.kind)

@@ -193,6 +193,7 @@ def _read_transfers(folder: Traversable | Path, data: Dataset) -> None:
                 "year": _int_or_text(row.get("year", "")),
                 "value": row.get("value"),
                 "note": row.get("note"),
+                "identifiers": split(row.get("identifiers")) or None,
             }
         )
         data.node(Node(transfer_id, "Transfer", props), where, number)

@@ -144,6 +144,40 @@ def test_imports_join_the_starter_dataset(starter):
     assert not any(n.name == "XINJIANG PUBLIC SECURITY BUREAU" for n in store.nodes())
 
 
+def test_deals_the_starter_holds_from_sii_are_updated_not_doubled(starter):
+    """The starter dataset records SII's record id on the deals it took from SII
+    (``identifiers``); importing SII's own file then adds its citations to those
+    deals instead of a second copy of each."""
+    store = with_starter(starter)
+    deals_before = {n.id for n in store.nodes("Transfer")}
+    _, report = imported("sii", store)
+    assert report.rejected == []
+    assert {n.id for n in store.nodes("Transfer")} == deals_before  # every sample record is a starter deal
+    semptian = store.get("transfer:sii-semptian-algeria-2010")
+    assert semptian.props["identifiers"] == ["sii:Semptian_Algeria_2010"]
+    assert semptian.props["records"] == ["source:dataset-sii-transfers#Semptian_Algeria_2010"]
+    supply = store.graph.get_edge_data("org:semptian", semptian.id, key="SUPPLIER_OF")["props"]
+    assert {"source:data-sii-transfers", "source:dataset-sii-transfers"} <= set(supply["sources"])
+    # the deal SII records twice for the same buyer and year stays two deals
+    army = store.get("transfer:sii-pf-army-2014-2")
+    assert army.props["records"] == ["source:dataset-sii-transfers#Packet_Forensics_United States of America_2014_2"]
+    assert "records" not in store.get("transfer:sii-pf-army-2014").props
+    # one record, one deal: identifiers never point two deals at one record
+    held = Counter(i for n in store.nodes("Transfer") for i in n.props.get("identifiers") or [])
+    assert held and max(held.values()) == 1
+
+
+def test_records_with_an_identifier_the_workspace_does_not_hold_add_deals(tmp_path, starter):
+    store = with_starter(starter)
+    record = json.loads(SAMPLES["sii"].read_text(encoding="utf-8"))[0]
+    record.update(unique_id="TEST_Semptian_Algeria_2099", order_year="2099", title="Test record, not a real transfer")
+    path = tmp_path / "sii-test.json"
+    path.write_text(json.dumps([record, {**record, "unique_id": "TEST_second"}]), encoding="utf-8")
+    imported("sii", store, path)
+    added = {n.id: n.props["identifiers"] for n in store.nodes("Transfer") if "TEST" in str(n.props.get("identifiers"))}
+    assert sorted(added.values()) == [["sii:TEST_Semptian_Algeria_2099"], ["sii:TEST_second"]]
+
+
 def test_a_vendor_in_ofac_sii_and_the_starter_is_one_entity_with_three_sources(tmp_path, starter):
     store = with_starter(starter)
     imported("ofac-sdn", store)
