@@ -87,7 +87,7 @@ def deliveries_by_date(store: EmbeddedStore) -> dict[Any, tuple[list[str], list[
     """Dated deliveries of a Transfer to a GovernmentBuyer by (date, transfer, end
     user), with the dates alone for bisection: all of them under ``None``, and
     each end-user country's under its code, so a country filter reads only its own."""
-    kind = {node: data["kind"] for node, data in store.graph.nodes(data=True)}
+    kind = _kinds(store)
     found = []
     for link in _links_where(store, lambda rel, props: rel == "DELIVERED_TO"):
         if kind[link.source] != "Transfer" or kind[link.target] != "GovernmentBuyer":
@@ -112,7 +112,7 @@ def supplies_by_vendor(store: EmbeddedStore) -> dict[Any, list[Link]]:
     """SUPPLIER_OF and INTERMEDIARY_OF links from an Organization to a Transfer,
     one list per vendor country, each in :func:`supply_key` order."""
     graph = store.graph
-    kind = {node: data["kind"] for node, data in graph.nodes(data=True)}
+    kind = _kinds(store)
     by_country: dict[Any, list[Link]] = defaultdict(list)
     for link in _links_where(store, lambda rel, props: rel in ("SUPPLIER_OF", "INTERMEDIARY_OF")):
         if kind[link.source] == "Organization" and kind[link.target] == "Transfer":
@@ -120,6 +120,17 @@ def supplies_by_vendor(store: EmbeddedStore) -> dict[Any, list[Link]]:
     for links in by_country.values():
         links.sort(key=supply_key)
     return dict(by_country)
+
+
+def _kinds(store: EmbeddedStore) -> dict[str, str]:
+    return {node: data["kind"] for node, data in store.graph.nodes(data=True)}
+
+
+def _count(groups: Groups, statuses: tuple[Any, ...], transfer: str, buyer: str) -> None:
+    """Count ``transfer`` and ``buyer`` under the statuses of the links that joined them."""
+    transfers, buyers = groups.setdefault(statuses, (set(), set()))
+    transfers.add(transfer)
+    buyers.add(buyer)
 
 
 def _deliveries(store: EmbeddedStore, transfer: str, kind: dict[str, str]) -> list[tuple[str, Any]]:
@@ -134,7 +145,7 @@ def _deliveries(store: EmbeddedStore, transfer: str, kind: dict[str, str]) -> li
 def items_by_country(store: EmbeddedStore) -> dict[tuple[Any, Any], Groups]:
     """(end-user country, category) -> (item status, delivery status) -> (transfers, end users)."""
     graph = store.graph
-    kind = {node: data["kind"] for node, data in graph.nodes(data=True)}
+    kind = _kinds(store)
     groups: dict[tuple[Any, Any], Groups] = defaultdict(dict)
     for product, data in graph.nodes(data=True):
         if data["kind"] != "Product":
@@ -146,17 +157,14 @@ def items_by_country(store: EmbeddedStore) -> dict[tuple[Any, Any], Groups]:
                 continue
             for buyer, delivered in _deliveries(store, transfer, kind):
                 country = graph.nodes[buyer]["props"].get("country")
-                key = (item["props"].get("status"), delivered)
-                transfers, buyers = groups[(country, category)].setdefault(key, (set(), set()))
-                transfers.add(transfer)
-                buyers.add(buyer)
+                _count(groups[(country, category)], (item["props"].get("status"), delivered), transfer, buyer)
     return dict(groups)
 
 
 def vendors_by_category(store: EmbeddedStore) -> dict[tuple[Any, str], Groups]:
     """(category, vendor) -> (supply, item, delivery statuses) -> (transfers, end users)."""
     graph = store.graph
-    kind = {node: data["kind"] for node, data in graph.nodes(data=True)}
+    kind = _kinds(store)
     groups: dict[tuple[Any, str], Groups] = defaultdict(dict)
     for vendor, data in graph.nodes(data=True):
         if data["kind"] != "Organization":
@@ -172,10 +180,8 @@ def vendors_by_category(store: EmbeddedStore) -> dict[tuple[Any, str], Groups]:
                 if item is None or kind[product] != "Product" or category is None:
                     continue
                 for buyer, delivered in deliveries:
-                    key = (supply["props"].get("status"), item["props"].get("status"), delivered)
-                    transfers, buyers = groups[(category, vendor)].setdefault(key, (set(), set()))
-                    transfers.add(transfer)
-                    buyers.add(buyer)
+                    statuses = (supply["props"].get("status"), item["props"].get("status"), delivered)
+                    _count(groups[(category, vendor)], statuses, transfer, buyer)
     return dict(groups)
 
 
