@@ -19,6 +19,7 @@ from typing import Any
 
 import networkx as nx
 
+from dualtrace.graph import collector
 from dualtrace.graph.errors import RecordProblem, ValidationFailed, WorkspaceError
 from dualtrace.graph.model import Link, Node
 from dualtrace.graph.schema import Schema, load_schema
@@ -65,6 +66,10 @@ class EmbeddedStore:
         return store
 
     def _read(self, path: Path) -> None:
+        with collector.paused():  # see graph/collector.py: loading is mostly allocation
+            self._read_unpaused(path)
+
+    def _read_unpaused(self, path: Path) -> None:
         try:
             with path.open("r", encoding="utf-8") as handle:
                 data = json.load(handle)

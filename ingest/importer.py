@@ -11,10 +11,8 @@ file date) and keeps the record id it came from.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
-import gc
 import hashlib
 import json
 from collections.abc import Callable, Iterator
@@ -24,6 +22,7 @@ from typing import Any, Protocol
 
 from tqdm import tqdm
 
+from dualtrace.graph import collector
 from dualtrace.graph.errors import RecordProblem
 from dualtrace.graph.model import Node, slugify
 from dualtrace.graph.store import EmbeddedStore
@@ -394,27 +393,6 @@ class _Staging:
         return new_ids
 
 
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the duration of an import.
-
-    Why: an import creates millions of small dictionaries and lists, each of
-    which counts towards the collector's next pass, and every pass walks all
-    the objects still alive, a number that keeps growing as the graph fills.
-    Measured on the import benchmark, those passes are about a third of the
-    import's time. The import makes no reference cycles that need collecting
-    before it ends, so nothing is held longer than it would be otherwise; the
-    collector is restored (if it was on) however the import ends.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def run_import(
     store: EmbeddedStore,
     path: Path,
@@ -428,7 +406,7 @@ def run_import(
 ) -> ImportReport:
     """Import ``path`` into ``store`` (in memory; the caller saves). Raises
     :class:`FileRejected` when nothing can be read; rejected records are in the report."""
-    with collector_paused():
+    with collector.paused():  # see graph/collector.py: about a third of an import's time
         return _run_import(store, path, fmt, file_date, decisions_path, review_path, rejects_path, progress)
 
 

@@ -117,3 +117,30 @@ def test_killed_save_leaves_previous_workspace_intact(starter, tmp_path):
             leftover.unlink()
         original.save()
     pytest.fail("could not kill the saving process mid-write in 5 attempts")
+
+
+@pytest.mark.parametrize("was_enabled", [True, False])
+def test_loading_pauses_the_garbage_collector_and_restores_it(starter, tmp_path, monkeypatch, was_enabled):
+    import gc
+
+    from dualtrace.graph import store as store_module
+
+    seen = []
+    real_load = json.load
+    monkeypatch.setattr(store_module.json, "load", lambda handle: (seen.append(gc.isenabled()), real_load(handle))[1])
+    good = tmp_path / "good.json"
+    copy = EmbeddedStore(good)
+    copy.add(starter.nodes(), starter.links(), validate=False)
+    copy.save()
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    (gc.enable if was_enabled else gc.disable)()
+    try:
+        assert snapshot(EmbeddedStore.open(good)) == snapshot(starter)
+        assert gc.isenabled() is was_enabled
+        with pytest.raises(WorkspaceError):
+            EmbeddedStore.open(bad)
+        assert gc.isenabled() is was_enabled
+        assert seen == [False, False]
+    finally:
+        gc.enable()
