@@ -30,7 +30,8 @@ SAMPLES = {
 # (records read, skipped by rule, nodes per kind, links per relationship) on an empty workspace
 EXPECTED = {
     "sii": (12, 0, {"Organization": 9, "GovernmentBuyer": 10, "Country": 10, "Product": 13, "Transfer": 12},
-            {"SUPPLIER_OF": 12, "DELIVERED_TO": 12, "ITEM_OF": 22, "MAKES": 13, "LOCATED_IN": 19}),
+            {"SUPPLIER_OF": 11, "INTERMEDIARY_OF": 1, "DELIVERED_TO": 12, "ITEM_OF": 22, "MAKES": 12,
+             "LOCATED_IN": 19}),
     "ftm": (75, 16, {"Organization": 9, "Person": 6, "List": 17, "Country": 1},
             {"LISTED_ON": 26, "OWNER_OF": 9, "DIRECTOR_OF": 3, "LOCATED_IN": 9}),
     "ofac-sdn": (126, 3, {"Organization": 80, "Person": 44, "List": 1}, {"LISTED_ON": 124}),
@@ -120,6 +121,8 @@ def test_specific_facts_from_the_samples():
     store, _ = imported("sii")
     marathon = next(n for n in store.nodes("Organization") if n.name == "MI Marathon")
     assert marathon.props["roles"] == ["broker"]
+    # SII's "(broker)": the deal's intermediary, neither its supplier nor the goods' maker
+    assert sorted(link.rel for link in store.out_links(marathon.id)) == ["INTERMEDIARY_OF", "LOCATED_IN"]
     verint = next(n for n in store.nodes("Organization") if n.name == "Verint")
     assert verint.props["country"] == "US"  # "United States of America, Israel": the first is the HQ
 
@@ -162,6 +165,10 @@ def test_deals_the_starter_holds_from_sii_are_updated_not_doubled(starter):
     army = store.get("transfer:sii-pf-army-2014-2")
     assert army.props["records"] == ["source:dataset-sii-transfers#Packet_Forensics_United States of America_2014_2"]
     assert "records" not in store.get("transfer:sii-pf-army-2014").props
+    # SII's broker meets the starter's intermediary link on the same deal
+    broker = store.graph.get_edge_data("org:mi-marathon", "transfer:sii-marathon-nigeria", key="INTERMEDIARY_OF")
+    assert "source:dataset-sii-transfers" in broker["props"]["sources"]
+    assert not store.graph.has_edge("org:mi-marathon", "transfer:sii-marathon-nigeria", key="SUPPLIER_OF")
     # one record, one deal: identifiers never point two deals at one record
     held = Counter(i for n in store.nodes("Transfer") for i in n.props.get("identifiers") or [])
     assert held and max(held.values()) == 1
