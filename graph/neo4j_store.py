@@ -210,20 +210,26 @@ class Neo4jStore:
 
     # -- writing -----------------------------------------------------------------
 
-    def _validate(self, nodes: list[Node], links: list[Link], where: str, known: dict[str, str]) -> None:
+    def _kinds_for(self, nodes: list[Node], links: list[Link], known: dict[str, str], cited: bool) -> dict[str, str]:
+        """The kind of every link end (and, with ``cited``, every cited source):
+        from ``nodes`` and ``known`` first, the rest looked up in the database once."""
+        kinds = {**known, **{n.id: n.kind for n in nodes}}
+        referenced = {e for link in links for e in (link.source, link.target)}
+        if cited:
+            referenced.update(s for link in links for s in link.props.get("sources") or ())
+        kinds.update(self.kinds_of(referenced - set(kinds)))
+        return kinds
+
+    def _validate(self, nodes: list[Node], links: list[Link], where: str, kinds: dict[str, str]) -> None:
         problems: list[RecordProblem] = []
         for index, node in enumerate(nodes, start=1):
             problems += [
                 RecordProblem(where, index, p.field, f"{node.id}: {p.message}") for p in self.schema.validate_node(node)
             ]
-        return_kinds = {**known, **{n.id: n.kind for n in nodes}}
-        referenced = {e for link in links for e in (link.source, link.target, *(link.props.get("sources") or ()))}
-        missing = referenced - set(return_kinds)
-        return_kinds.update(self.kinds_of(missing))
         for index, link in enumerate(links, start=1):
             problems += [
                 RecordProblem(where, index, p.field, f"{link.key}: {p.message}")
-                for p in self.schema.validate_link(link, return_kinds)
+                for p in self.schema.validate_link(link, kinds)
             ]
         if problems:
             raise ValidationFailed(problems)
@@ -242,8 +248,9 @@ class Neo4jStore:
         ``kinds``: the kind of link ends the caller knows (a push knows all of them),
         so only the others are looked up in the database."""
         nodes, links = list(nodes), list(links)
+        ends = self._kinds_for(nodes, links, kinds or {}, cited=validate)
         if validate:
-            self._validate(nodes, links, where, kinds or {})
+            self._validate(nodes, links, where, ends)
         written = 0
         indexed: set[str] = set()
         for query, rows in self._node_batches(nodes):
@@ -258,7 +265,7 @@ class Neo4jStore:
                 indexed.add(kind)
             if progress:
                 progress(len(rows))
-        for query, rows in self._link_batches(links, nodes, kinds or {}):
+        for query, rows in link_batches(links, ends, self.batch_size):
             self.run(query, rows=rows)
             written += 1
             if progress:
@@ -274,13 +281,6 @@ class Neo4jStore:
 
     def _node_batches(self, nodes: list[Node]) -> list[tuple[str, list[dict[str, Any]]]]:
         return node_batches(nodes, self.batch_size)
-
-    def _link_batches(
-        self, links: list[Link], nodes: list[Node], known: dict[str, str]
-    ) -> list[tuple[str, list[dict[str, Any]]]]:
-        kinds = {**known, **{n.id: n.kind for n in nodes}}
-        kinds.update(self.kinds_of({e for link in links for e in (link.source, link.target)} - set(kinds)))
-        return link_batches(links, kinds, self.batch_size)
 
     def add_one_by_one(self, links: Iterable[Link], kinds: dict[str, str]) -> int:
         """One statement and one transaction per link: only the benchmark's baseline

@@ -43,7 +43,9 @@ def push(local: EmbeddedStore, remote: Neo4jStore, progress: Callable[[int], Non
     remote_nodes = {node.id: node for node in remote.nodes()}
     remote_links = {link.key: link.props for link in remote.links()}
     nodes = []
+    kinds = {}  # every local entity's kind: link ends need no lookup in the database
     for node in local.nodes():
+        kinds[node.id] = node.kind
         there = remote_nodes.get(node.id)
         if there is not None and there.kind == node.kind and there.props == node.props:
             report.unchanged += 1
@@ -55,7 +57,6 @@ def push(local: EmbeddedStore, remote: Neo4jStore, progress: Callable[[int], Non
             report.unchanged += 1
         else:
             links.append(link)
-    kinds = {node.id: node.kind for node in local.nodes()}
     report.batches = remote.add(nodes, links, validate=False, progress=progress, kinds=kinds)
     report.nodes_written, report.links_written = len(nodes), len(links)
     return report
