@@ -19,7 +19,8 @@ from collections.abc import Iterator
 
 @contextlib.contextmanager
 def paused() -> Iterator[None]:
-    """The collector off for the block, restored (if it was on) however the block ends."""
+    """The collector off for a block or a decorated function, restored (if it was on)
+    however it ends."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

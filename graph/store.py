@@ -65,11 +65,8 @@ class EmbeddedStore:
             store._read(path)
         return store
 
+    @collector.paused()  # see graph/collector.py: loading is mostly allocation
     def _read(self, path: Path) -> None:
-        with collector.paused():  # see graph/collector.py: loading is mostly allocation
-            self._read_unpaused(path)
-
-    def _read_unpaused(self, path: Path) -> None:
         try:
             with path.open("r", encoding="utf-8") as handle:
                 data = json.load(handle)

@@ -393,6 +393,7 @@ class _Staging:
         return new_ids
 
 
+@collector.paused()  # see graph/collector.py: about a third of an import's time
 def run_import(
     store: EmbeddedStore,
     path: Path,
@@ -406,20 +407,6 @@ def run_import(
 ) -> ImportReport:
     """Import ``path`` into ``store`` (in memory; the caller saves). Raises
     :class:`FileRejected` when nothing can be read; rejected records are in the report."""
-    with collector.paused():  # see graph/collector.py: about a third of an import's time
-        return _run_import(store, path, fmt, file_date, decisions_path, review_path, rejects_path, progress)
-
-
-def _run_import(
-    store: EmbeddedStore,
-    path: Path,
-    fmt: Format,
-    file_date: str | None,
-    decisions_path: Path | None,
-    review_path: Path | None,
-    rejects_path: Path | None,
-    progress: bool | None,
-) -> ImportReport:
     if not path.exists():
         raise FileRejected(f"{path}: no such file or folder")
     date = file_date or fmt.dataset.get("date") or file_date_of(path)

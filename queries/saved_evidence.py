@@ -38,7 +38,7 @@ def _link_row(store: EmbeddedStore, link: Link) -> Row:
     }
 
 
-def _first(store: EmbeddedStore, ordered: list[Link], keep: Callable[[Link], bool], limit: int) -> Iterator[Link]:
+def _first(ordered: list[Link], keep: Callable[[Link], bool], limit: int) -> Iterator[Link]:
     """The first ``limit`` links of an index (already in the query's order) that ``keep`` accepts."""
     return itertools.islice((link for link in ordered if keep(link)), max(limit, 0))
 
@@ -50,7 +50,7 @@ def single_source_links(store: EmbeddedStore, rels: list[str], statuses: list[st
     keep = lambda link: link.rel in wanted and allowed(link, statuses)  # noqa: E731
     return [
         {**_link_row(store, link), "status": link.props.get("status"), "cited": link.props["sources"][0]}
-        for link in _first(store, ordered, keep, limit)
+        for link in _first(ordered, keep, limit)
     ]
 
 
@@ -65,7 +65,7 @@ def unconfirmed_links(store: EmbeddedStore, rels: list[str], limit: int) -> list
             "sources": link.props.get("sources"),
             "note": link.props.get("note"),
         }
-        for link in _first(store, ordered, lambda link: link.rel in wanted, limit)
+        for link in _first(ordered, lambda link: link.rel in wanted, limit)
     ]
 
 
@@ -74,7 +74,7 @@ def denied_claims(store: EmbeddedStore, limit: int) -> list[Row]:
     ordered = index(store, "denied_links", indexes.denied_links)
     return [
         {**_link_row(store, link), "note": link.props.get("note"), "sources": link.props.get("sources")}
-        for link in _first(store, ordered, lambda link: True, limit)
+        for link in _first(ordered, lambda link: True, limit)
     ]
 
 
