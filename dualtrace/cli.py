@@ -16,7 +16,15 @@ from dualtrace.cli_import import IMPORT_COMMANDS
 from dualtrace.cli_neo4j import NEO4J_COMMANDS
 from dualtrace.cli_output import OUTPUT_COMMANDS
 from dualtrace.cli_queries import QUERY_COMMANDS
-from dualtrace.cli_support import friendly_errors, open_workspace, scope_node_ids, statuses_for, with_scope
+from dualtrace.cli_support import (
+    friendly_errors,
+    no_wait_option,
+    open_workspace,
+    scope_node_ids,
+    statuses_for,
+    with_scope,
+    workspace_for_writing,
+)
 from dualtrace.demo_data import build_workspace
 from dualtrace.graph.store import ENV_WORKSPACE, EmbeddedStore, default_workspace
 from dualtrace.ingest.starter import load_starter
@@ -83,8 +91,8 @@ def main(ctx: click.Context, workspace: Path | None) -> None:
 def demo(ctx: click.Context, map_path: Path) -> None:
     """Build a fresh workspace from the starter dataset, print a sample trace with
     citations, and write an offline map of it."""
-    path: Path = ctx.obj["workspace"]
-    store = build_workspace(path)
+    with workspace_for_writing(ctx, no_wait=False, create=True) as path:
+        store = build_workspace(path)
     click.echo(
         f"Workspace {path}: {len(store)} nodes, {store.graph.number_of_edges()} links from the starter dataset.\n"
     )
@@ -109,14 +117,15 @@ def demo(ctx: click.Context, map_path: Path) -> None:
     show_default=True,
     help="Start from an empty workspace, or add to the existing one.",
 )
+@no_wait_option
 @click.pass_context
 @friendly_errors
-def load(ctx: click.Context, replace: bool) -> None:
+def load(ctx: click.Context, replace: bool, no_wait: bool) -> None:
     """Load the curated starter dataset into the workspace (validated; saved atomically)."""
-    path: Path = ctx.obj["workspace"]
-    store = EmbeddedStore(path) if replace or not path.exists() else EmbeddedStore.open(path)
-    counts = load_starter(store)
-    store.save()
+    with workspace_for_writing(ctx, no_wait=no_wait, create=True) as path:
+        store = EmbeddedStore(path) if replace or not path.exists() else EmbeddedStore.open(path)
+        counts = load_starter(store)
+        store.save()
     click.echo(f"Loaded {counts['nodes']} nodes and {counts['links']} links into {path}")
 
 

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import click
 
-from dualtrace.cli_support import friendly_errors, open_workspace
+from dualtrace.cli_support import friendly_errors, no_wait_option, open_workspace, workspace_for_writing
 from dualtrace.graph.errors import DualtraceError
+from dualtrace.ingest.decisions import Decision, Decisions, read_review
 from dualtrace.ingest.formats import DESCRIPTIONS, get_format, mapping_format
-from dualtrace.ingest.importer import run_import
+from dualtrace.ingest.importer import companions_writable, run_import, write_companions
 from dualtrace.ingest.mapping import check_mapping
 from dualtrace.ingest.merge import merge, merges, split
-from dualtrace.ingest.resolution import Decision, Decisions, read_review
 from dualtrace.ingest.values import ValueProblem, parse_date
 
 
@@ -34,9 +34,10 @@ def companion(workspace: Path, suffix: str) -> Path:
 @click.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--mapping", "-m", "mapping_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="A YAML mapping (see README, 'Importing your own data').")  # fmt: skip
+              help="A YAML mapping (see README, 'Writing a mapping').")  # fmt: skip
 @click.option("--format", "-f", "format_name", help="A built-in format (`dualtrace formats` lists them).")
-@click.option("--date", "file_date", help="Date of this version of the file (default: its modification date).")
+@click.option("--date", "file_date", help="Publication date of this version of the file (default: a date the file "
+              "states, else its modification date, with a warning).")  # fmt: skip
 @click.option("--decisions", type=click.Path(dir_okay=False, path_type=Path),
               help="Decisions file (default: <workspace>.decisions.csv).")  # fmt: skip
 @click.option(
@@ -44,7 +45,11 @@ def companion(workspace: Path, suffix: str) -> Path:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where rejected records go (default: rejects/<file>.rejects.csv beside the workspace).",
 )
+@click.option(
+    "--dry-run", is_flag=True, help="Report what the import would add, change, end and reject; write nothing."
+)
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: only on a terminal).")
+@no_wait_option
 @click.pass_context
 @friendly_errors
 def import_cmd(
@@ -55,7 +60,9 @@ def import_cmd(
     file_date: str | None,
     decisions: Path | None,
     rejects: Path | None,
+    dry_run: bool,
     progress: bool | None,
+    no_wait: bool,
 ) -> None:
     """Import FILE through a mapping or a built-in format. Exits with status 2
     when records were rejected (they are in the rejects file, with reasons)."""
@@ -66,23 +73,21 @@ def import_cmd(
             file_date = parse_date(file_date).start
         except ValueProblem as exc:
             raise DualtraceError(f"--date: {exc}") from None
-    workspace: Path = ctx.obj["workspace"]
-    store = open_workspace(ctx, create=True)
-    fmt = mapping_format(mapping_path, store) if mapping_path else get_format(str(format_name), file, store)
-    try:
-        report = run_import(
-            store,
-            file,
-            fmt,
-            file_date=file_date,
-            decisions_path=decisions or companion(workspace, "decisions.csv"),
-            review_path=companion(workspace, "review.csv"),
-            rejects_path=rejects or workspace.parent / "rejects" / f"{file.name}.rejects.csv",
-            progress=progress,
-        )
-        store.save(workspace)
-    except OSError as exc:  # unreadable input, unwritable rejects file or workspace
-        raise DualtraceError(f"{exc.filename or file}: {exc.strerror or exc}") from exc
+    with workspace_for_writing(ctx, no_wait=no_wait, create=True) as workspace:
+        store = open_workspace(ctx, create=True)
+        fmt = mapping_format(mapping_path, store) if mapping_path else get_format(str(format_name), file, store)
+        review = companion(workspace, "review.csv")
+        try:
+            report = run_import(store, file, fmt, file_date=file_date, progress=progress, review_path=review,
+                                decisions_path=decisions or companion(workspace, "decisions.csv"))  # fmt: skip
+            report.dry_run = dry_run
+            if not dry_run:
+                rejects_path = rejects or workspace.parent / "rejects" / f"{file.name}.rejects.csv"
+                companions_writable(report, rejects_path=rejects_path)
+                store.save(workspace)
+                write_companions(report, file, review_path=review, rejects_path=rejects_path)
+        except OSError as exc:  # unreadable input, unwritable rejects file or workspace
+            raise DualtraceError(f"{exc.filename or file}: {exc.strerror or exc}") from exc
     click.echo(report.summary())
     if report.rejected:
         sys.exit(2)
@@ -171,14 +176,16 @@ def _decide(ctx: click.Context, left: str, right: str, decision: str, note: str)
 @click.argument("keep")
 @click.argument("drop")
 @click.option("--note", default="", help="Why they are the same (kept in the decisions file).")
+@no_wait_option
 @click.pass_context
 @friendly_errors
-def resolve_merge(ctx: click.Context, keep: str, drop: str, note: str) -> None:
+def resolve_merge(ctx: click.Context, keep: str, drop: str, note: str, no_wait: bool) -> None:
     """Merge entity DROP into KEEP and record the decision, so later imports keep them one."""
-    store = open_workspace(ctx)
-    merge(store, keep, drop, note or "dualtrace resolve merge")
-    _decide(ctx, keep, drop, "same", note)
-    store.save()
+    with workspace_for_writing(ctx, no_wait=no_wait):
+        store = open_workspace(ctx)
+        merge(store, keep, drop, note or "dualtrace resolve merge")
+        _decide(ctx, keep, drop, "same", note)
+        store.save()
     click.echo(f"Merged {drop} into {keep}; undo with `dualtrace resolve split {keep} {drop}`.")
 
 
@@ -186,14 +193,16 @@ def resolve_merge(ctx: click.Context, keep: str, drop: str, note: str) -> None:
 @click.argument("keep")
 @click.argument("drop")
 @click.option("--note", default="", help="Why they are different (kept in the decisions file).")
+@no_wait_option
 @click.pass_context
 @friendly_errors
-def resolve_split(ctx: click.Context, keep: str, drop: str, note: str) -> None:
+def resolve_split(ctx: click.Context, keep: str, drop: str, note: str, no_wait: bool) -> None:
     """Undo the merge of DROP into KEEP and record that they are not the same."""
-    store = open_workspace(ctx)
-    split(store, keep, drop)
-    _decide(ctx, keep, drop, "not_same", note)
-    store.save()
+    with workspace_for_writing(ctx, no_wait=no_wait):
+        store = open_workspace(ctx)
+        split(store, keep, drop)
+        _decide(ctx, keep, drop, "not_same", note)
+        store.save()
     click.echo(f"Split {drop} from {keep}; later imports keep them apart.")
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from dualtrace.cli_support import friendly_errors, open_workspace
+from dualtrace.cli_support import friendly_errors, open_workspace, workspace_for_writing
 from dualtrace.graph.errors import DualtraceError
 from dualtrace.graph.neo4j_store import DEFAULT_BATCH, Connection, Neo4jStore
 from dualtrace.graph.sync import pull, push
@@ -65,7 +65,7 @@ def pull_cmd(ctx: click.Context, uri: str | None, user: str | None, database: st
     if path.exists() and not force:
         raise DualtraceError(f"{path} exists; pass --force to replace it with what Neo4j holds")
     connection = Connection.from_env(uri, user, None, database)
-    with Neo4jStore(connection) as remote:
+    with workspace_for_writing(ctx, no_wait=False, create=True), Neo4jStore(connection) as remote:
         store = pull(remote, path)
     click.echo(f"Pulled {len(store)} entities and {store.graph.number_of_edges()} links into {path}")
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from dualtrace.graph.errors import DualtraceError
+from dualtrace.graph.lock import writer_lock
 from dualtrace.graph.store import EmbeddedStore
 from dualtrace.queries.paths import neighbourhood, shortest_path
 from dualtrace.queries.trace import DEFAULT_STATUSES, reach, trace
@@ -43,6 +45,23 @@ def open_workspace(ctx: click.Context, create: bool = False) -> EmbeddedStore:
             "or `dualtrace import` first."
         )
     return EmbeddedStore.open(path)
+
+
+no_wait_option = click.option(
+    "--no-wait", is_flag=True, help="If another command is writing the workspace, stop at once instead of waiting."
+)
+
+
+@contextmanager
+def workspace_for_writing(ctx: click.Context, *, no_wait: bool, create: bool = False) -> Iterator[Path]:
+    """Hold the workspace's writer lock (see graph/lock.py) while the command reads,
+    changes and saves it; yields the workspace's path. Open the workspace inside."""
+    path: Path = ctx.obj["workspace"]
+    if not path.exists() and not create:
+        open_workspace(ctx)  # the usual message
+    command = "dualtrace " + " ".join(sys.argv[1:])
+    with writer_lock(path, wait=not no_wait, command=command[:200], notify=lambda m: click.echo(m, err=True)):
+        yield path
 
 
 def statuses_for(include_denied: bool) -> tuple[str, ...]:

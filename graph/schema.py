@@ -58,6 +58,7 @@ class RelationshipKind:
     to_kinds: tuple[str, ...]
     properties: dict[str, PropertySpec] = field(default_factory=dict)
     doc: str = ""
+    ends_when_dropped: bool = False  # a newer version of a dataset without the record ends the link
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,14 @@ class Schema:
     relationships: dict[str, RelationshipKind]
     provenance: dict[str, PropertySpec]
     node_common: dict[str, PropertySpec] = field(default_factory=dict)
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def group_of(self, kind: str) -> str | None:
+        """The resolution group of a node kind (kinds of one group may be joined), else None."""
+        for name, kinds in self.groups.items():
+            if kind in kinds:
+                return name
+        return None
 
     def node_properties(self, kind: str) -> dict[str, PropertySpec]:
         """The properties a node of ``kind`` may carry: its own plus the common ones."""
@@ -206,6 +215,7 @@ def parse_schema(text: str) -> Schema:
             to_kinds=tuple(spec["to"]),
             properties=_specs(spec.get("properties")),
             doc=spec.get("doc", ""),
+            ends_when_dropped=bool(spec.get("ends_when_dropped", False)),
         )
         for name, spec in raw["relationships"].items()
     }
@@ -215,6 +225,7 @@ def parse_schema(text: str) -> Schema:
         relationships=relationships,
         provenance=_specs(raw["provenance"]),
         node_common=_specs(raw.get("node_common")),
+        groups={name: tuple(kinds) for name, kinds in (raw.get("groups") or {}).items()},
     )
 
 

@@ -127,6 +127,11 @@ class EmbeddedStore:
             if rel is None or key == rel:
                 yield Link(source, key, node_id, data["props"])
 
+    def link_props(self, key: tuple[str, str, str]) -> dict[str, Any] | None:
+        """The properties of the link ``(source, rel, target)``, or None if there is none."""
+        data = self.graph.get_edge_data(key[0], key[2], key=key[1])
+        return None if data is None else data["props"]
+
     def counts(self) -> dict[str, int]:
         """Number of nodes per kind and links per relationship, for summaries."""
         result: dict[str, int] = {}

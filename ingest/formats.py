@@ -15,7 +15,7 @@ from dualtrace.graph.store import EmbeddedStore
 from dualtrace.ingest.ftm import FtmFormat
 from dualtrace.ingest.importer import Format, MappingFormat
 from dualtrace.ingest.mapping import load_mapping, parse_mapping
-from dualtrace.ingest.staging import Entity, Rejected, Relation, Unit
+from dualtrace.ingest.staging import Entity, Rejected, Relation, Unit, record_digest
 
 DESCRIPTIONS = {
     "sii": "Privacy International Surveillance Industry Index transfers (JSON array)",
@@ -81,7 +81,16 @@ class CuratedFormat:
             yield Rejected(problem.row or 0, problem.column, f"{problem.where}: {problem.message}", {})
         for node, where, row in data.nodes:
             if (where, row) not in bad:
-                yield Unit(row, f"{where}:{row}", entities=[Entity(node.id, node.kind, dict(node.props), node.id)])
+                unit = Unit(row, f"{where}:{row}", entities=[Entity(node.id, node.kind, dict(node.props), node.id)])
+                yield _keyed(unit, {"id": node.id, **node.props})
         for link, where, row in data.links:
             if (where, row) not in bad:
-                yield Unit(row, f"{where}:{row}", relations=[Relation(link.source, link.rel, link.target, link.props)])
+                unit = Unit(row, f"{where}:{row}", relations=[Relation(link.source, link.rel, link.target, link.props)])
+                yield _keyed(unit, {"key": "|".join(link.key), **link.props})
+
+
+def _keyed(unit: Unit, content: dict[str, Any]) -> Unit:
+    """A curated row has no record id: it is known across versions by its content."""
+    unit.digest = record_digest(content)
+    unit.version_key = f"content:{unit.digest}"
+    return unit

@@ -18,9 +18,11 @@ from typing import Any
 
 from dualtrace.graph.errors import RecordProblem
 from dualtrace.graph.model import slugify
+from dualtrace.ingest.fingerprint import Expect
+from dualtrace.ingest.mapping import CONTROL_RE
 from dualtrace.ingest.normalize import country_code, country_name
 from dualtrace.ingest.readers import ReadOptions, Record, read_records
-from dualtrace.ingest.staging import Entity, Rejected, Relation, Unit
+from dualtrace.ingest.staging import Entity, Rejected, Relation, Unit, record_digest
 from dualtrace.ingest.values import ValueProblem, parse_date
 
 THING_KINDS = {
@@ -32,6 +34,7 @@ THING_KINDS = {
 }
 RELATION_SCHEMATA = ("Ownership", "Directorship", "Sanction")
 NAME_PROPS = ("name", "alias", "weakAlias", "previousName")
+EXPECT = Expect(keys=("id", "schema", "properties"), values=(("schema", r"^[A-Z][A-Za-z]+$"),))
 COUNTRY_PROPS = ("country", "jurisdiction", "mainCountry", "nationality", "citizenship")
 
 
@@ -66,17 +69,20 @@ class FtmFormat:
     }
 
     def units(self, path: Path, problems: list[RecordProblem], skipped: list[str]) -> Iterator[Unit | Rejected]:
+        from dualtrace.ingest.importer import checked
+
         relations: list[Record] = []
-        for record in read_records(path, ReadOptions(format="jsonl"), problems):
+        records = checked(path, self.name, EXPECT, read_records(path, ReadOptions(format="jsonl"), problems))
+        for record in records:
             schema = record.values.get("schema")
             if schema in THING_KINDS:
-                yield self._thing(record)
+                yield _versioned(self._thing(record), record)
             elif schema in RELATION_SCHEMATA:
                 relations.append(record)
             else:
                 skipped.append(f"schema {schema}")
         for record in relations:
-            yield self._relation(record)
+            yield _versioned(self._relation(record), record)
 
     def _thing(self, record: Record) -> Unit | Rejected:
         data = record.values
@@ -87,12 +93,14 @@ class FtmFormat:
         name = str(data.get("caption") or "").strip() or (names[0] if names else "")
         if not name or not data.get("id"):
             return Rejected(record.number, "properties.name", "an entity needs an id and a name", data)
+        if any(CONTROL_RE.search(n) for n in [name, *names]):
+            return Rejected(record.number, "properties.name", "a name holds control characters: not text", data)
         kind = THING_KINDS[data["schema"]]
         countries = [country_code(str(c)) for prop in COUNTRY_PROPS for c in props.get(prop) or []]
         country = next((c for c in countries if c), None)
         if kind == "GovernmentBuyer" and country is None:
             kind = "Organization"  # a public body with no country cannot be placed; keep it as an organization
-        entity_props: dict[str, Any] = {"name": name[:500]}
+        entity_props: dict[str, Any] = {"name": name[:500], "identifiers": [f"ftm:{data['id']}"]}
         aliases = list(dict.fromkeys(n[:500] for n in names if n != name))[:50]
         if aliases:
             entity_props["aliases"] = aliases
@@ -176,3 +184,14 @@ class FtmFormat:
             list_props["jurisdiction"] = code
         unit.entities.append(Entity(list_id, "List", list_props, list_id))
         return list_id
+
+
+def _versioned(item: Unit | Rejected, record: Record) -> Unit | Rejected:
+    """Identify the record across versions of the export by its FtM id."""
+    key = str(record.values.get("id") or "") or None
+    if isinstance(item, Unit):
+        item.version_key = key
+        item.digest = record_digest(record.values)
+    else:
+        item.version_key = key
+    return item

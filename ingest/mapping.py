@@ -20,24 +20,30 @@ import yaml
 from dualtrace.graph.errors import DualtraceError
 from dualtrace.graph.model import slugify
 from dualtrace.graph.schema import PropertySpec, Schema, load_schema
+from dualtrace.ingest.fingerprint import Expect
 from dualtrace.ingest.normalize import country_name, plain_name
+from dualtrace.ingest.parsers import PARSERS
 from dualtrace.ingest.readers import ReadOptions, Record
-from dualtrace.ingest.staging import Entity, Rejected, Relation, Unit
+from dualtrace.ingest.staging import Entity, Reference, Rejected, Relation, Unit, record_digest
 from dualtrace.ingest.values import DateValue, ValueProblem, parse_country, parse_date, parse_integer, parse_year
 
 MAX_CELL = 10_000
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, newline and return are text
 CACHE_LIMIT = 500_000  # memoised entities kept per import before the memo is cleared
 TEMPLATE_RE = re.compile(r"\{([^{}]+)\}")
 SOURCE_KEYS = ("column", "columns", "constant", "template", "value")
-MODIFIER_KEYS = ("split", "pattern", "map", "unmapped", "type", "formats", "first", "default", "required", "max_length")
+MODIFIER_KEYS = ("split", "pattern", "parse", "map", "unmapped", "type", "formats", "first", "default", "required",
+                 "max_length", "on_error")  # fmt: skip
+ON_ERROR = ("reject", "drop")
 TYPES = ("text", "list", "date", "year", "integer", "country")
 SKIP_KEYS = ("column", "in", "empty", "present", "matches")
-TOP_KEYS = ("mapping", "name", "description", "dataset", "read", "record_id", "skip", "entities", "links", "provenance",
-            "citation")  # fmt: skip
+TOP_KEYS = ("mapping", "name", "description", "dataset", "read", "expect", "record_id", "skip", "entities", "links",
+            "provenance", "citation")  # fmt: skip
+EXPECT_KEYS = ("columns", "header", "keys", "values", "sample")
 DATASET_KEYS = ("id", "title", "publisher", "kind", "url", "date", "note")
 READ_KEYS = ("format", "encoding", "sheet", "header", "records", "null_values", "delimiter")
 ENTITY_KEYS = ("kind", "properties", "optional", "each", "id", "when")
-LINK_KEYS = ("from", "rel", "to", "properties", "status", "note")
+LINK_KEYS = ("from", "rel", "to", "to_record", "match", "properties", "status", "note")
 PROVENANCE_KEYS = ("status", "since", "until", "note")
 CITATION_KEYS = ("title", "publisher", "url", "date", "kind", "note")
 RESOLVED_KINDS = ("Organization", "GovernmentBuyer", "Person", "Product", "List", "Regime")
@@ -97,12 +103,18 @@ class Field:
         # Empty when every referenced value is empty; a template without references is a constant.
         return text if filled or not TEMPLATE_RE.search(template) else None
 
-    def evaluate(self, values: dict[str, Any], each: Any = None) -> Any:
-        """The typed value, ``None`` when empty; raises :class:`ValueProblem`."""
+    def evaluate(self, values: dict[str, Any], each: Any = None, warnings: list[str] | None = None) -> Any:
+        """The typed value, ``None`` when empty; raises :class:`ValueProblem`. A named
+        parser's warnings (pieces it could not read and dropped) go to ``warnings``."""
         spec = self.spec
         value = self.raw(values, each)
         kind = spec.get("type") or _implied_type(self.prop)
-        if isinstance(value, str) and "split" in spec:
+        if isinstance(value, str) and "parse" in spec:
+            parsed = PARSERS[spec["parse"]](value)
+            if warnings is not None:
+                warnings.extend(parsed.warnings)
+            value = parsed.values
+        elif isinstance(value, str) and "split" in spec:
             value = [part.strip() for part in value.split(spec["split"]) if part.strip()]
         elif isinstance(value, str) and kind == "list":
             value = [part.strip() for part in value.split(";") if part.strip()]
@@ -190,8 +202,9 @@ class EntitySpec:
 class LinkSpec:
     source: str
     rel: str
-    target: str
+    target: str  # an entity of the mapping; empty for a link to another record (to_record)
     properties: dict[str, Field] = field(default_factory=dict)
+    to_record: Field | None = None  # values naming other records of the file by their `match` column
 
 
 @dataclass
@@ -209,6 +222,9 @@ class Mapping:
     provenance: dict[str, Field]
     citation: dict[str, Field]
     schema: Schema
+    expect: Expect | None = None
+    match: str | None = None  # the column other records' to_record values name a record by
+    _warnings: list[tuple[str, str]] = field(default_factory=list, repr=False)
     _cache: dict[tuple[str, tuple[Any, ...]], Any] = field(default_factory=dict, repr=False)
     _spec_columns: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
@@ -224,8 +240,8 @@ class Mapping:
             fields += list(entity.properties.values())
             fields += [f for f in (entity.each, entity.id) if f]
         for link in self.links:
-            fields += list(link.properties.values())
-        columns = {c for f in fields for c in f.columns()}
+            fields += [*link.properties.values(), *([link.to_record] if link.to_record else [])]
+        columns = {c for f in fields for c in f.columns()} | ({self.match} if self.match else set())
         conditions = [*self.skip, *(rule for e in self.entities.values() for rule in e.when)]
         return columns | {rule["column"] for rule in conditions}
 
@@ -254,18 +270,46 @@ class Mapping:
     def apply(self, record: Record) -> Unit | Rejected:
         """The entities and relations of one record, or why it was rejected."""
         values = record.values
+        self._warnings = []
+        if record.fields is not None and record.fields != record.expected:
+            return Rejected(
+                record.number, "(row)", f"the row has {record.fields} fields where {record.expected} are expected: "
+                "a field was added or lost, so its values cannot be matched to their columns", values,
+            )  # fmt: skip
         problem = self._check_cells(values)
         if problem:
-            return Rejected(record.number, problem[0], problem[1], values)
+            return Rejected(record.number, problem[0], problem[1], values, self._version_key(record, None))
+        digest = record_digest(values)
         try:
-            return self._apply(record)
+            unit = self._apply(record)
         except _RowProblem as exc:
-            return Rejected(record.number, exc.column, exc.message, values)
+            return Rejected(record.number, exc.column, exc.message, values, self._version_key(record, digest))
+        unit.warnings = self._warnings
+        unit.digest = digest
+        unit.version_key = self._version_key(record, digest)
+        return unit
+
+    def _version_key(self, record: Record, digest: str | None) -> str | None:
+        """What identifies the record in every version of the file: its record id, or,
+        for a format without record ids, its content (None when neither can be had)."""
+        if self.record_id is None:
+            return f"content:{digest}" if digest else None
+        try:
+            value = self.record_id.evaluate(record.values)
+        except ValueProblem:
+            return None
+        return str(value) if value not in (None, "") else None
 
     def _check_cells(self, values: dict[str, Any]) -> tuple[str, str] | None:
         for column in self.used_columns_cache:
             value = values.get(column)
             if isinstance(value, str):
+                bad = CONTROL_RE.search(value)
+                if bad:
+                    return column, (
+                        f"control character U+{ord(bad.group()):04X} at position {bad.start() + 1}: not text "
+                        "(a binary file, or one of another format?)"
+                    )
                 if len(value) > MAX_CELL:
                     return column, (
                         f"the cell holds {len(value):,} characters; at most {MAX_CELL:,} expected "
@@ -283,11 +327,18 @@ class Mapping:
         return cached
 
     def _value(self, fld: Field, values: dict[str, Any], column_label: str, each: Any = None) -> Any:
+        columns = fld.columns()
+        column = columns[0] if len(columns) == 1 else column_label
+        notes: list[str] = []
         try:
-            return fld.evaluate(values, each)
+            value = fld.evaluate(values, each, notes)
         except ValueProblem as exc:
-            columns = fld.columns()
-            raise _RowProblem(columns[0] if len(columns) == 1 else column_label, str(exc)) from None
+            if fld.spec.get("on_error") != "drop":
+                raise _RowProblem(column, str(exc)) from None
+            notes.append(f"{exc}; dropped")
+            value = None
+        self._warnings.extend((column, note) for note in notes)
+        return value
 
     def _record_id(self, record: Record) -> str:
         if self.record_id is None:
@@ -311,9 +362,16 @@ class Mapping:
                     value = self._value(fld, values, f"links.{link.rel}.{name}")
                     if value is not None:
                         props[name] = value.start if isinstance(value, DateValue) else value
+            if link.to_record is not None:
+                named = self._value(link.to_record, values, f"links.{link.rel}.to_record")
+                for value in named if isinstance(named, list) else [named] if named else []:
+                    unit.references += [Reference(source, link.rel, str(value), props) for source in keys[link.source]]
+                continue
             for source in keys[link.source]:
                 for target in keys[link.target]:
                     unit.relations.append(Relation(source, link.rel, target, props))
+        if self.match:
+            unit.match = values.get(self.match)
         if approx_note:
             for relation in unit.relations:
                 note = "; ".join(filter(None, [relation.props.get("note"), approx_note]))
@@ -330,19 +388,30 @@ class Mapping:
                 sorted({c for f in self.provenance.values() for c in f.columns()})
             )
         cells = tuple(values.get(c) for c in columns)
+        return self._memo("(provenance)", cells, lambda: self._evaluate_provenance(values))
+
+    def _memo(self, name: str, cells: tuple[Any, ...], build: Any) -> Any:
+        """``build()``, memoised on the cells it reads: a vendor named in a million rows
+        is built and checked once. Its warnings are replayed on every row that reads
+        the same cells; a problem is raised again."""
         try:
-            cached = self._cache.get(("(provenance)", cells))
-        except TypeError:
-            return self._evaluate_provenance(values)
+            cached = self._cache.get((name, cells))
+        except TypeError:  # a JSON list or object in a cell: not hashable, build every time
+            return build()
         if cached is None:
+            if len(self._cache) > CACHE_LIMIT:
+                self._cache.clear()
+            before = len(self._warnings)
             try:
-                cached = self._evaluate_provenance(values)
+                result: Any = build()
             except _RowProblem as exc:
-                cached = exc
-            self._cache["(provenance)", cells] = cached
-        if isinstance(cached, _RowProblem):
-            raise cached
-        return cached
+                result = exc
+            cached = self._cache[name, cells] = (result, self._warnings[before:])
+        else:
+            self._warnings.extend(cached[1])
+        if isinstance(cached[0], _RowProblem):
+            raise cached[0]
+        return cached[0]
 
     def _evaluate_provenance(self, values: dict[str, Any]) -> tuple[dict[str, Any], str]:
         props: dict[str, Any] = {}
@@ -382,21 +451,7 @@ class Mapping:
         if columns is None:
             columns = self._spec_columns[spec.name] = _entity_columns(spec)
         cells = tuple(values.get(c) for c in columns)
-        try:
-            cached = self._cache.get((spec.name, cells))
-        except TypeError:  # a JSON list or object in a cell: not hashable, build every time
-            return self._build(spec, values)
-        if cached is None:
-            if len(self._cache) > CACHE_LIMIT:
-                self._cache.clear()
-            try:
-                cached = self._build(spec, values)
-            except _RowProblem as exc:
-                cached = exc
-            self._cache[spec.name, cells] = cached
-        if isinstance(cached, _RowProblem):
-            raise cached
-        return cached
+        return self._memo(spec.name, cells, lambda: self._build(spec, values))
 
     def _build(self, spec: EntitySpec, values: dict[str, Any]) -> list[tuple[dict[str, Any], str | None]]:
         if spec.when and not all(_holds(rule, values) for rule in spec.when):
@@ -594,6 +649,7 @@ class _Checker:
         self.schema = schema
         self.lines = lines
         self.problems: list[str] = []
+        self.match: str | None = None
 
     def problem(self, path: str, message: str) -> None:
         line = self.lines.get(path)
@@ -638,6 +694,10 @@ class _Checker:
             self.problem(f"{path}.map", "expected a table of `value: replacement`")
         if "formats" in spec and not isinstance(spec["formats"], list):
             self.problem(f"{path}.formats", "expected a list of strptime formats, e.g. ['%d/%m/%Y']")
+        if "parse" in spec and spec["parse"] not in PARSERS:
+            self.problem(f"{path}.parse", f"unknown parser {spec['parse']!r}; expected one of {sorted(PARSERS)}")
+        if spec.get("on_error", "reject") not in ON_ERROR:
+            self.problem(f"{path}.on_error", f"expected one of {list(ON_ERROR)}")
         enum_constant = prop is not None and prop.type == "enum" and "map" not in spec and "constant" in spec
         if enum_constant and prop is not None and spec["constant"] not in prop.values:
             self.problem(path, f"{spec['constant']!r} is not one of {list(prop.values)}")
@@ -699,6 +759,8 @@ class _Checker:
             provenance=provenance,
             citation=citation,
             schema=self.schema,
+            expect=self.expect(top.get("expect")),
+            match=self.match,
         )
 
     def block(self, raw: Any, path: str, allowed: tuple[str, ...], specs: dict[str, PropertySpec]) -> dict[str, Field]:
@@ -762,7 +824,23 @@ class _Checker:
                 )
                 continue
             ends = []
+            to_record = None
+            if "to_record" in spec:
+                to_record = self.field(spec["to_record"], f"{path}.to_record", None)
+                if "to" in spec:
+                    self.problem(f"{path}.to", "give `to` (an entity of this record) or `to_record`, not both")
+                if not spec.get("match"):
+                    self.problem(f"{path}.match", "`to_record` needs `match`: the column that names each record")
+                elif self.match not in (None, spec["match"]):
+                    self.problem(f"{path}.match", f"every to_record link must match on one column ({self.match!r})")
+                else:
+                    self.match = str(spec["match"])
+            elif "match" in spec:
+                self.problem(f"{path}.match", "`match` goes with `to_record`")
             for end, allowed in (("from", rel.from_kinds), ("to", rel.to_kinds)):
+                if end == "to" and "to_record" in spec:
+                    ends.append("(record)")
+                    continue
                 name = spec.get(end)
                 entity = entities.get(name or "")
                 if entity is None:
@@ -770,7 +848,7 @@ class _Checker:
                 elif entity.kind not in allowed:
                     self.problem(f"{path}.{end}", f"{rel.name} {end} must be {' or '.join(allowed)}, "
                                  f"not {entity.kind} ({name})")  # fmt: skip
-                ends.append(name)
+                ends.append(str(name or ""))
             specs = self.schema.link_properties(rel.name)
             props: dict[str, Field] = {}
             for prop_name in ("status", "note"):
@@ -786,5 +864,37 @@ class _Checker:
                 if fld is not None:
                     props[prop_name] = fld
             if len(ends) == 2 and all(ends):
-                result.append(LinkSpec(str(ends[0]), rel.name, str(ends[1]), props))
+                target = "" if to_record is not None else str(ends[1])
+                result.append(LinkSpec(str(ends[0]), rel.name, target, props, to_record))
         return result
+
+    def expect(self, raw: Any) -> Expect | None:
+        if raw is None:
+            return None
+        spec = self.keys(raw, "expect", EXPECT_KEYS)
+        columns = spec.get("columns")
+        if columns is not None and not (isinstance(columns, int) and columns > 0):
+            self.problem("expect.columns", "expected the number of fields in every row, e.g. 12")
+            columns = None
+        lists = {}
+        for key in ("header", "keys"):
+            value = spec.get(key) or []
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                self.problem(f"expect.{key}", "expected a list of names")
+                value = []
+            lists[key] = tuple(value)
+        values = spec.get("values") or {}
+        if not isinstance(values, dict):
+            self.problem("expect.values", "expected a table of `column: regular expression`")
+            values = {}
+        for column, pattern in values.items():
+            try:
+                re.compile(str(pattern))
+            except re.error as exc:
+                self.problem(f"expect.values.{column}", f"not a valid regular expression: {exc}")
+        sample = spec.get("sample", 20)
+        if not (isinstance(sample, int) and sample > 0):
+            self.problem("expect.sample", "expected the number of rows to check, e.g. 20")
+            sample = 20
+        pairs = tuple((str(c), str(p)) for c, p in values.items())
+        return Expect(columns, lists["header"], lists["keys"], pairs, sample)

@@ -190,22 +190,54 @@ def name_key(name: str) -> str:
     >>> name_key("ООО «Зала Аэро»") == name_key("OOO Zala Aero")
     True
     """
+    return name_parts(name)[0]
+
+
+# Legal forms that say the same thing in different words; a name's form is
+# reported as its family, so "Co., Ltd." and "Company Limited" agree while
+# "Limited" and "S.A." (Intellexa Limited, Intellexa S.A.: two companies) do not.
+FORM_FAMILIES = {
+    "co ltd": "ltd", "co limited": "ltd", "company limited": "ltd", "company ltd": "ltd", "limited": "ltd",
+    "ltd": "ltd", "company": "ltd", "co": "ltd",
+    "corporation": "corp", "corp": "corp", "inc": "inc", "incorporated": "inc",
+    "s a": "sa", "sa": "sa", "s a s": "sas", "sas": "sas", "s r l": "srl", "srl": "srl", "s p a": "spa", "spa": "spa",
+    "b v": "bv", "bv": "bv", "n v": "nv", "nv": "nv",
+    "limited liability company": "llc", "llc": "llc", "ooo": "llc",
+    "joint stock company": "jsc", "public joint stock company": "jsc", "closed joint stock company": "jsc",
+    "jsc": "jsc", "ojsc": "jsc", "pjsc": "jsc", "cjsc": "jsc", "oao": "jsc", "zao": "jsc", "ao": "jsc", "pao": "jsc",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=200_000)
+def name_parts(name: str) -> tuple[str, str]:
+    """``(name_key, legal form family)``: the family of the legal forms removed from
+    the name ('' when it had none), so a matcher can tell "Co., Ltd." from "S.A."."""
     # "(Uganda)" after a body's name says where it is, not who it is; "(Americas)" stays.
     name = re.sub(r"\(([^()]*)\)", lambda m: " " if country_code(m.group(1)) else m.group(0), name)
     text = _plain(name)
+    forms: list[str] = []
     changed = True
     while changed:
         changed = False
         for form in LEGAL_FORMS:
             if text.endswith(" " + form):
                 text = text[: -len(form) - 1].rstrip()
+                forms.append(form)
                 changed = True
                 break
     words = text.split()
     while len(words) > 1 and words[0] in _LEADING_FORMS:
+        forms.append(words[0])
         words = words[1:]
     words = [WORD_VARIANTS.get(word, word) for word in words]
-    return " ".join(word for word in words if word)
+    families = sorted({FORM_FAMILIES.get(form, form) for form in forms})
+    return " ".join(word for word in words if word), "+".join(families)
+
+
+def forms_agree(a: str, b: str) -> bool:
+    """Whether two legal-form families (from :func:`name_parts`) can name one company:
+    equal, or one name states none."""
+    return a == b or not a or not b
 
 
 @lru_cache(maxsize=20_000)

@@ -82,8 +82,8 @@ def merge_props(old: dict[str, Any], new: dict[str, Any], *, owned: bool, has_al
                 put("aliases", _union((result or old).get("aliases") or [], [str(value)]))
         elif current is None or owned:
             put(key, value)
-    if owned and "until" in old and "until" not in new and "since" in new:
-        put("until", None)  # the owner's newer file no longer says the link ended
+    if owned and "until" in old and "until" not in new and "first_seen" in new:
+        put("until", None)  # the owner's newer file holds the link again and no longer says it ended
     if has_aliases and result is not None and result.get("aliases"):
         name = plain_name(str(result.get("name", "")))
         aliases = [a for a in result["aliases"] if plain_name(a) != name]

@@ -43,6 +43,8 @@ class Record:
 
     number: int
     values: dict[str, Any]
+    fields: int | None = None  # tables: the fields the row held ...
+    expected: int | None = None  # ... and the columns it should have held
 
 
 @dataclass(frozen=True)
@@ -167,9 +169,7 @@ def _read_csv(path: Path, options: ReadOptions, problems: list[RecordProblem]) -
                 continue
             seen_any = True
             values = {column: _cell(cell, nulls) for column, cell in zip(columns, row, strict=False)}
-            if len(row) > len(columns):
-                values["__extra__"] = row[len(columns) :]
-            yield Record(number, values)
+            yield Record(number, values, len(row), len(columns))
         if not seen_any:
             raise FileRejected(f"{path}: no rows after the header (columns: {', '.join(columns)})")
 
@@ -315,6 +315,11 @@ class _JsonArrayStream:
         first = self._skip(" \t\r\n\ufeff")
         if first == "{":
             record = self._decode(1)
+            if self._skip(" \t\r\n") not in ("", EOF_MARKER):
+                raise FileRejected(
+                    f"{self.where}: expected one JSON document (an array of records); found several "
+                    "JSON values one after another (JSON lines? then the format reads .jsonl)"
+                )
             if record is not None:
                 yield Record(1, record)
             return

@@ -1,191 +1,167 @@
-"""Entity resolution: decide which workspace entity a record's entity is.
+"""Entity resolution: which workspace entity is the entity a record describes?
 
-Three steps, cautious on purpose because a wrong merge puts one company's
-contracts on another's name:
+A wrong join hands one party's sanction or contract to another, so the
+resolver joins only on strong evidence, in this order:
 
-1. exact: the name or an alias equals (after :func:`plain_name`) a known name or
-   alias of the same group (organizations and government bodies form one group,
-   so an OFAC entry for a police bureau meets the buyer already in the graph);
-2. key: the names agree once legal forms and romanisation variants are removed
-   (:func:`name_key`: "Hikvision Digital Technology Company" = "... Co., Ltd.");
-3. otherwise a new entity. Near misses are found later by a fuzzy matcher and
-   written to a review file, never merged without a reviewer.
+1. a shared identifier (``identifiers``: ``ofac-sdn:48059``, ``lei:...``): the
+   same record of the same dataset, or a registration number both sides give;
+2. the id the record fixes (a country code, a list's id);
+3. the same name as this dataset gave the entity before (a file without record
+   ids imported again, a vendor named by many rows of one file);
+4. the same full name: equal name keys (:func:`~dualtrace.ingest.normalize.name_parts`:
+   case, script, punctuation and legal form ironed out) of two entities of one
+   kind group, with legal forms that agree ("Co., Ltd." and "Company" do;
+   "Limited" and "S.A." do not) and at least two words; or, for a one-word
+   name, the very same name with its legal form ("ZTE Corporation"). Exactly
+   one such entity, and nothing against it: no conflicting country, no
+   identifier of the same scheme with another value (two records of one dataset
+   are two entities), no reviewer's ``not_same``.
 
-At steps 1 and 2 a match is refused when both sides name different countries,
-when the match is ambiguous (two known entities), or when the decisions file
-says the two are not the same.
+Never on an alias, an acronym or a one-word name, never across kind groups
+(schema.yaml, ``groups``) and never for people, whose names are not unique:
+all of those become scored candidates for a reviewer
+(:mod:`dualtrace.ingest.candidates`), never joins.
 """
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
+from typing import Any
 
-from rapidfuzz import fuzz, process
-
-from dualtrace.graph.errors import DualtraceError
 from dualtrace.graph.model import slugify
 from dualtrace.graph.store import EmbeddedStore
-from dualtrace.ingest.normalize import name_key, plain_name
+from dualtrace.ingest.decisions import Decisions
+from dualtrace.ingest.normalize import forms_agree, name_parts, plain_name
 from dualtrace.ingest.staging import Entity
 
-GROUPS = {
-    "Organization": "party",
-    "GovernmentBuyer": "party",
-    "Person": "person",
-    "Product": "product",
-    "List": "list",
-    "Regime": "regime",
-}
-DECISIONS = ("same", "not_same")
-DECISION_COLUMNS = ("left", "right", "decision", "note", "decided_at")
-REVIEW_COLUMNS = ("score", "left", "left_name", "right", "right_name", "reason")
-FUZZY_CUTOFF = 88.0
+# People share names; only an identifier joins them.
+NAME_JOIN_GROUPS = ("party", "product", "list", "regime")
+MIN_NAME_WORDS = 2
 
 
-@dataclass(frozen=True)
-class Decision:
-    left: str
-    right: str
-    decision: str
-    note: str = ""
-    decided_at: str = ""
+def schemes(identifiers: Any) -> dict[str, set[str]]:
+    """``["ofac-sdn:1", "lei:X"]`` -> ``{"ofac-sdn": {"ofac-sdn:1"}, "lei": {"lei:X"}}``."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for identifier in identifiers or ():
+        found[str(identifier).split(":", 1)[0]].add(str(identifier))
+    return found
 
 
-class Decisions:
-    """A reviewer's judgements, kept in a CSV beside the workspace and applied by every import."""
+def identifiers_conflict(a: dict[str, set[str]], b: dict[str, set[str]]) -> bool:
+    """Whether two entities hold different identifiers of one scheme and none in common
+    (two records of one dataset, two registration numbers: two entities)."""
+    return any(scheme in b and not (values & b[scheme]) for scheme, values in a.items())
 
-    def __init__(self, path: Path | None, items: Iterable[Decision] = ()):
-        self.path = path
-        self.items: list[Decision] = list(items)
 
-    @classmethod
-    def load(cls, path: Path | None) -> Decisions:
-        if path is None or not path.exists():
-            return cls(path)
-        items = []
-        with path.open(encoding="utf-8", newline="") as handle:
-            for number, row in enumerate(csv.DictReader(handle), start=2):
-                decision = (row.get("decision") or "").strip()
-                if decision not in DECISIONS or not row.get("left") or not row.get("right"):
-                    raise DualtraceError(
-                        f"{path}, row {number}: expected left, right and decision (same or not_same); got {row}"
-                    )
-                items.append(
-                    Decision(
-                        row["left"].strip(),
-                        row["right"].strip(),
-                        decision,
-                        row.get("note") or "",
-                        row.get("decided_at") or "",
-                    )
-                )
-        return cls(path, items)
+@dataclass
+class Known:
+    """What the resolver remembers of one workspace entity."""
 
-    def verdict(self, a: str, b: str) -> str | None:
-        """The latest decision about the pair, in either order."""
-        found = None
-        for item in self.items:
-            if {item.left, item.right} == {a, b}:
-                found = item.decision
-        return found
-
-    def record(self, decision: Decision) -> None:
-        self.items.append(decision)
-        if self.path is None:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        new_file = not self.path.exists()
-        with self.path.open("a", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            if new_file:
-                writer.writerow(DECISION_COLUMNS)
-            writer.writerow([decision.left, decision.right, decision.decision, decision.note, decision.decided_at])
+    kind: str
+    country: str | None = None
+    form: str = ""
+    identifiers: dict[str, set[str]] = field(default_factory=dict)
 
 
 class Resolver:
-    """Indexes the names of workspace entities and matches incoming entities to them."""
+    """Indexes workspace entities by identifier and by full name, and finds the one an
+    incoming entity is (see module docstring)."""
 
-    def __init__(self, store: EmbeddedStore, decisions: Decisions):
-        self.store = store
+    def __init__(self, store: EmbeddedStore, decisions: Decisions, dataset: str = ""):
+        self.schema = store.schema
         self.decisions = decisions
-        # (group, normalised name) -> ids; primary names and aliases apart, so that a
-        # name beats an alias when both point somewhere.
-        self.tables: dict[str, dict[tuple[str, str], set[str]]] = {
-            level: defaultdict(set) for level in ("exact-name", "exact-alias", "key-name", "key-alias")
-        }
-        self.country: dict[str, str | None] = {}
-        self.kind: dict[str, str] = {}
+        self.dataset = dataset  # the dataset being imported: records read dataset#record
+        self.group_of = {kind: self.schema.group_of(kind) for kind in self.schema.nodes}
+        self.by_identifier: dict[tuple[str | None, str], set[str]] = defaultdict(set)
+        self.by_name: dict[tuple[str, str], set[str]] = defaultdict(set)  # (group, name key)
+        self.by_plain: dict[tuple[str, str], set[str]] = defaultdict(set)  # (group, name with legal form)
+        self.by_dataset_name: dict[tuple[str | None, str], set[str]] = defaultdict(set)  # this dataset's names
+        self.known: dict[str, Known] = {}
         self.taken: set[str] = set(store.graph.nodes)
-        # (kind, identifier) -> id: a record id another dataset gave the entity
-        self.identifiers: dict[tuple[str, str], str] = {}
         for node in store.nodes():
-            if node.kind in GROUPS:
-                self.index(node.id, node.kind, node.props)
-            self.remember_identifiers(node.id, node.kind, node.props)
+            if node.kind in ("Source", "Country"):
+                continue
+            self.index(node.id, node.kind, node.props)
 
-    def remember_identifiers(self, node_id: str, kind: str, props: dict[str, object]) -> None:
-        """Index the ``identifiers`` of an entity (the first holder of one keeps it)."""
-        for identifier in props.get("identifiers") or []:  # type: ignore[attr-defined]
-            self.identifiers.setdefault((kind, str(identifier)), node_id)
-
-    def index(self, node_id: str, kind: str, props: dict[str, object]) -> None:
-        group = GROUPS[kind]
-        name = str(props.get("name") or "")
-        if name:
-            self.tables["exact-name"][group, plain_name(name)].add(node_id)
-            self.tables["key-name"][group, name_key(name)].add(node_id)
-        for alias in props.get("aliases") or []:  # type: ignore[attr-defined]
-            self.tables["exact-alias"][group, plain_name(str(alias))].add(node_id)
-            self.tables["key-alias"][group, name_key(str(alias))].add(node_id)
-        self.country[node_id] = props.get("country")  # type: ignore[assignment]
-        self.kind[node_id] = kind
+    def index(self, node_id: str, kind: str, props: dict[str, Any], staged: bool = False) -> None:
+        """Remember an entity (or, for one already known, the identifiers a record added);
+        ``staged``: the entity comes from the file being imported."""
+        group = self.group_of.get(kind)
+        known = self.known.get(node_id)
+        if known is None:
+            name = str(props.get("name") or "")
+            key, form = name_parts(name)
+            known = self.known[node_id] = Known(kind, props.get("country"), form)
+            if group in NAME_JOIN_GROUPS and key:
+                self.by_name[group, key].add(node_id)
+                self.by_plain[group, plain_name(name)].add(node_id)
+        if staged or self._named_by_dataset(props):
+            for name in (props.get("name"), *(props.get("aliases") or ())):
+                if name:
+                    self.by_dataset_name[group, plain_name(str(name))].add(node_id)
+        for identifier in props.get("identifiers") or ():
+            self.by_identifier[group, str(identifier)].add(node_id)
+        for scheme, values in schemes(props.get("identifiers")).items():
+            known.identifiers.setdefault(scheme, set()).update(values)
         self.taken.add(node_id)
 
+    def _named_by_dataset(self, props: dict[str, Any]) -> bool:
+        prefix = f"{self.dataset}#"
+        return bool(self.dataset) and any(str(r).startswith(prefix) for r in props.get("records") or ())
+
     def resolve(self, entity: Entity) -> str:
-        """The id ``entity`` should be stored under (existing or new): the holder of
-        one of its identifiers, else its own id, else a match on names."""
-        for identifier in entity.props.get("identifiers") or []:
-            found = self.identifiers.get((entity.kind, str(identifier)))
-            if found is not None:
-                return found
+        """The id ``entity`` should be stored under: an existing entity's, or a new one."""
+        group = self.group_of.get(entity.kind)
+        holders: set[str] = set()
+        for identifier in entity.props.get("identifiers") or ():
+            holders |= self.by_identifier.get((group, str(identifier)), set())
+        if len(holders) == 1:
+            return next(iter(holders))
         if entity.id is not None:
             return entity.id
-        group = GROUPS.get(entity.kind)
-        natural = f"{self._prefix(entity.kind)}:{slugify(str(entity.props['name']))[:80]}"
-        if group is not None:
-            names = [str(entity.props["name"]), *entity.props.get("aliases", [])]
-            for level, normal in (("exact", plain_name), ("key", name_key)):
-                for table in (self.tables[f"{level}-name"], self.tables[f"{level}-alias"]):
-                    found = self._match(table, group, names, normal, entity, natural)
-                    if found:
-                        return found
+        natural = self._natural_id(entity)
+        if not holders:
+            name = str(entity.props.get("name") or "")
+            found = self._only_fitting(entity, self.by_dataset_name.get((group, plain_name(name)), set()), natural)
+            if found is None and group in NAME_JOIN_GROUPS:
+                found = self._only_fitting(entity, self._same_full_name(group, name), natural)
+            if found is not None:
+                return found
         return self._fresh(natural)
 
-    def _match(self, table, group, names, normal, entity, natural) -> str | None:  # type: ignore[no-untyped-def]
-        """The one fitting entity known under the first name (the entity's own name,
-        then each alias) that gives exactly one; None if none does."""
-        country = entity.props.get("country")
-        for name in names:
-            candidates = table.get((group, normal(name)), set())
-            fitting = {
-                c
-                for c in candidates
-                if not (country and self.country.get(c) and self.country[c] != country)
-                and self.decisions.verdict(c, natural) != "not_same"
-            }
-            if len(fitting) > 1:
-                same_kind = {c for c in fitting if self.kind.get(c) == entity.kind}
-                fitting = same_kind if len(same_kind) == 1 else fitting
-            if len(fitting) == 1:
-                return next(iter(fitting))
-        return None
+    def _same_full_name(self, group: str, name: str) -> set[str]:
+        key, form = name_parts(name)
+        if len(key.split()) >= MIN_NAME_WORDS:
+            return {i for i in self.by_name.get((group, key), ()) if forms_agree(form, self.known[i].form)}
+        plain = plain_name(name)
+        if len(plain.split()) >= MIN_NAME_WORDS:  # one word and its legal form: only the very same name
+            return set(self.by_plain.get((group, plain), ()))
+        return set()
 
-    def _prefix(self, kind: str) -> str:
-        return self.store.schema.nodes[kind].prefix
+    def _only_fitting(self, entity: Entity, found: set[str], natural: str) -> str | None:
+        """The one entity of ``found`` nothing speaks against (see module docstring)."""
+        country = entity.props.get("country")
+        own = schemes(entity.props.get("identifiers"))
+        fitting = [
+            node_id
+            for node_id in found
+            if self.group_of.get(self.known[node_id].kind) == self.group_of.get(entity.kind)
+            and not (country and self.known[node_id].country and self.known[node_id].country != country)
+            and not identifiers_conflict(own, self.known[node_id].identifiers)
+            and self.decisions.verdict(node_id, natural) != "not_same"
+        ]
+        return fitting[0] if len(fitting) == 1 else None
+
+    def _natural_id(self, entity: Entity) -> str:
+        """The id a new entity gets: its name as a slug, plus its first identifier when
+        it has one, so that a record's entity has the same id whatever the import order."""
+        prefix = self.schema.nodes[entity.kind].prefix
+        slug = slugify(str(entity.props.get("name") or "x"))[:80]
+        identifiers = sorted(entity.props.get("identifiers") or ())
+        if identifiers:
+            slug = f"{slug[:60]}-{slugify(identifiers[0])[:40]}"
+        return f"{prefix}:{slug}"
 
     def _fresh(self, natural: str) -> str:
         candidate = natural
@@ -195,71 +171,3 @@ class Resolver:
             number += 1
         self.taken.add(candidate)
         return candidate
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """Two entities that may be one, with the matcher's score (0-100)."""
-
-    score: float
-    left: str
-    left_name: str
-    right: str
-    right_name: str
-    reason: str
-
-
-def find_candidates(
-    store: EmbeddedStore, new_ids: Iterable[str], decisions: Decisions, cutoff: float = FUZZY_CUTOFF
-) -> list[Candidate]:
-    """Pairs of (new entity, other entity) in the same group whose names are close
-    but were not merged, excluding pairs a reviewer already decided."""
-    by_group: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for node in store.nodes():
-        group = GROUPS.get(node.kind)
-        if group in ("party", "person"):
-            by_group[group].append((node.id, name_key(node.name)))
-    found: dict[tuple[str, str], Candidate] = {}
-    for node_id in new_ids:
-        node = store.get(node_id)
-        if node is None or GROUPS.get(node.kind) not in ("party", "person"):
-            continue
-        group = GROUPS[node.kind]
-        choices = {other: key for other, key in by_group[group] if other != node_id}
-        matches = process.extract(
-            name_key(node.name), choices, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff, limit=5
-        )
-        for _key, score, other in matches:
-            pair = (min(node_id, other), max(node_id, other))
-            if pair in found or decisions.verdict(*pair) is not None:
-                continue
-            left, right = store.get(pair[0]), store.get(pair[1])
-            assert left is not None and right is not None
-            countries = (left.props.get("country"), right.props.get("country"))
-            if all(countries) and countries[0] != countries[1]:
-                continue  # same name in two countries: different bodies, as a rule
-            reason = "similar names" + (f"; country {countries[0] or countries[1]}" if any(countries) else "")
-            found[pair] = Candidate(round(score, 1), left.id, left.name, right.id, right.name, reason)
-    return sorted(found.values(), key=lambda c: (-c.score, c.left, c.right))
-
-
-def write_review(path: Path, candidates: list[Candidate]) -> None:
-    """The review file: one candidate pair per row, best score first. A reviewer
-    copies rows into the decisions file with ``same`` or ``not_same``
-    (or runs ``dualtrace resolve merge`` / ``resolve split``)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(REVIEW_COLUMNS)
-        for c in candidates:
-            writer.writerow([c.score, c.left, c.left_name, c.right, c.right_name, c.reason])
-
-
-def read_review(path: Path) -> list[Candidate]:
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [
-            Candidate(float(r["score"]), r["left"], r["left_name"], r["right"], r["right_name"], r["reason"])
-            for r in csv.DictReader(handle)
-        ]

@@ -9,6 +9,7 @@ what lets a failed import leave the workspace untouched.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,21 +34,50 @@ class Relation:
 
 
 @dataclass
+class Reference:
+    """A link to another record of the same file, which the record names by the value
+    of that record's ``match`` column (OFAC's "Linked To: CEC LIMITED")."""
+
+    source: str  # entity key in this record
+    rel: str
+    value: str
+    props: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class Unit:
-    """Everything one record says, with where it came from (``row`` as the user counts)."""
+    """Everything one record says, with where it came from (``row`` as the user counts).
+
+    ``version_key`` identifies the record across versions of the file (its record
+    id, or its content when the format has no record ids) and ``digest`` its
+    content, so that a newer version can be compared with the last."""
 
     row: int
     record_id: str
     entities: list[Entity] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     citations: list[Entity] = field(default_factory=list)  # Source entities made from the record
+    references: list[Reference] = field(default_factory=list)
+    match: str | None = None  # the value other records' references name this record by
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (column, what was dropped)
+    version_key: str | None = None
+    digest: str = ""
 
 
 @dataclass
 class Rejected:
-    """A record that was not imported, and why (one line per problem)."""
+    """A record that was not imported, and why (one line per problem). ``version_key``
+    when the record could still be identified: a newer version's rejected record
+    is not mistaken for a removed one."""
 
     row: int
     column: str
     reason: str
     record: dict[str, Any]
+    version_key: str | None = None
+
+
+def record_digest(values: dict[str, Any]) -> str:
+    """A short fingerprint of a record's content (stable across runs and machines)."""
+    text = "\x1f".join(f"{k}\x1e{v}" for k, v in values.items())
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()

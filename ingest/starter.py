@@ -133,6 +133,7 @@ def _read_organizations(folder: Traversable | Path, data: Dataset) -> None:
                 "roles": split(row.get("roles")),
                 "note": row.get("note"),
                 "sources": split(row.get("country_sources")),
+                "identifiers": split(row.get("identifiers")),
             }
         )
         data.node(Node(row["id"], "Organization", props), where, number)
@@ -150,6 +151,7 @@ def _read_buyers(folder: Traversable | Path, data: Dataset) -> None:
                 "aliases": split(row.get("aliases")),
                 "note": row.get("note"),
                 "sources": split(row.get("country_sources")),
+                "identifiers": split(row.get("identifiers")),
             }
         )
         data.node(Node(row["id"], "GovernmentBuyer", props), where, number)

@@ -12,7 +12,7 @@ import pytest
 
 from dualtrace.graph.store import EmbeddedStore
 from dualtrace.ingest.formats import get_format
-from dualtrace.ingest.importer import MappingFormat, run_import
+from dualtrace.ingest.importer import MappingFormat, run_import, write_companions
 from dualtrace.ingest.mapping import load_mapping
 from dualtrace.ingest.readers import FileRejected
 
@@ -22,9 +22,10 @@ SII = HERE / "data" / "shared" / "sii_transfers_sample" / "transfers_sample.json
 HEADER = "ref,name,country,listed,remarks\n"
 
 
-def run(path: Path, store: EmbeddedStore | None = None, **kwargs):
+def run(path: Path, store: EmbeddedStore | None = None, rejects_path: Path | None = None, **kwargs):
     store = store if store is not None else EmbeddedStore()
     report = run_import(store, path, MappingFormat(LISTINGS), file_date="2024-01-01", **kwargs)
+    write_companions(report, path, review_path=None, rejects_path=rejects_path)
     return store, report
 
 

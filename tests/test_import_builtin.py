@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from dualtrace.graph.store import EmbeddedStore
+from dualtrace.ingest.decisions import Decision, Decisions
 from dualtrace.ingest.formats import DESCRIPTIONS, get_format
-from dualtrace.ingest.importer import run_import
+from dualtrace.ingest.importer import run_import, write_companions
 from dualtrace.ingest.merge import merge, split
-from dualtrace.ingest.resolution import Decision, Decisions
 
 SHARED = Path(__file__).parent / "data" / "shared"
 SAMPLES = {
@@ -32,13 +32,15 @@ EXPECTED = {
     "sii": (12, 0, {"Organization": 9, "GovernmentBuyer": 10, "Country": 10, "Product": 13, "Transfer": 12},
             {"SUPPLIER_OF": 11, "INTERMEDIARY_OF": 1, "DELIVERED_TO": 12, "ITEM_OF": 22, "MAKES": 12,
              "LOCATED_IN": 19}),
-    "ftm": (75, 16, {"Organization": 9, "Person": 6, "List": 17, "Country": 1},
-            {"LISTED_ON": 26, "OWNER_OF": 9, "DIRECTOR_OF": 3, "LOCATED_IN": 9}),
-    "ofac-sdn": (126, 3, {"Organization": 80, "Person": 44, "List": 1}, {"LISTED_ON": 124}),
+    # two FtM entities (two ids) and two SDN entries (two entity numbers) are two entities
+    "ftm": (75, 16, {"Organization": 11, "Person": 6, "List": 17, "Country": 1},
+            {"LISTED_ON": 26, "OWNER_OF": 11, "DIRECTOR_OF": 3, "LOCATED_IN": 11}),
+    "ofac-sdn": (126, 3, {"Organization": 82, "Person": 44, "List": 1}, {"LISTED_ON": 126, "LINKED_TO": 23}),
     "us-fcc-covered": (12, 4, {"Organization": 11, "List": 1}, {"LISTED_ON": 11}),
     "us-ndaa-889": (5, 0, {"Organization": 5, "List": 1}, {"LISTED_ON": 5}),
     "us-bis-meu": (13, 0, {"GovernmentBuyer": 13, "Country": 10, "List": 1}, {"LISTED_ON": 13, "LOCATED_IN": 13}),
-    "us-dod-1260h": (397, 0, {"Organization": 218, "List": 1}, {"LISTED_ON": 216, "SUBSIDIARY_OF": 139}),
+    # a company whose name is another row's alias or former name is a candidate, not a join
+    "us-dod-1260h": (397, 0, {"Organization": 226, "List": 1}, {"LISTED_ON": 225, "SUBSIDIARY_OF": 140}),
 }  # fmt: skip
 
 
@@ -76,10 +78,11 @@ def test_builtin_imports_its_real_sample(name):
     assert Counter(link.rel for link in store.links()) == Counter(rels)
     # every fact cites the file, its record and the file's date; everything validates
     kinds_of = {n.id: n.kind for n in store.nodes()}
-    dataset = store.get(report.dataset)
-    assert dataset is not None and dataset.props["date"] == "2024-05-03" and dataset.props["publisher"]
+    version = store.get(report.version)  # this file, as a Source of its own
+    assert version is not None and version.props["date"] == "2024-05-03" and version.props["publisher"]
+    assert version.props["dataset"] == report.dataset and version.props["sha256"] == report.sha256
     for link in store.links():
-        assert report.dataset in link.props["sources"]
+        assert report.version in link.props["sources"]
         assert link.props["records"][0].startswith(report.dataset + "#")
         assert link.props["first_seen"] == link.props["last_seen"] == "2024-05-03"
         assert store.schema.validate_link(link, kinds_of) == [], link
@@ -136,15 +139,15 @@ def test_imports_join_the_starter_dataset(starter):
     store = with_starter(starter)
     for name in ("us-ndaa-889", "us-fcc-covered", "us-dod-1260h", "ofac-sdn"):
         imported(name, store)
-    hikvision = store.get("org:hikvision")
-    assert {"source:dataset-ndaa-889", "source:dataset-fcc-covered", "source:dataset-dod-1260h"} <= set(
-        hikvision.props["sources"]
-    )
+    hikvision = store.get("org:hikvision")  # the same full name ("Company" and "Co., Ltd." agree)
+    versions = {f"source:dataset-{d}.2024-05-03" for d in ("ndaa-889", "fcc-covered", "dod-1260h")}
+    assert versions <= set(hikvision.props["sources"])
     assert "Hangzhou Hikvision Digital Technology Company" in hikvision.props["aliases"]
-    # the OFAC entry for the police bureau meets the government buyer of the starter dataset
+    # the starter says which SDN entry the police bureau is (ofac-sdn:29159): the entry meets it
     listings = {link.target for link in store.out_links("buyer:xuar-psb", "LISTED_ON")}
     assert "list:us-sdn" in listings
     assert not any(n.name == "XINJIANG PUBLIC SECURITY BUREAU" for n in store.nodes())
+    assert "XINJIANG PUBLIC SECURITY BUREAU" in store.get("buyer:xuar-psb").props["aliases"]
 
 
 def test_deals_the_starter_holds_from_sii_are_updated_not_doubled(starter):
@@ -160,14 +163,14 @@ def test_deals_the_starter_holds_from_sii_are_updated_not_doubled(starter):
     assert semptian.props["identifiers"] == ["sii:Semptian_Algeria_2010"]
     assert semptian.props["records"] == ["source:dataset-sii-transfers#Semptian_Algeria_2010"]
     supply = store.graph.get_edge_data("org:semptian", semptian.id, key="SUPPLIER_OF")["props"]
-    assert {"source:data-sii-transfers", "source:dataset-sii-transfers"} <= set(supply["sources"])
+    assert {"source:data-sii-transfers", "source:dataset-sii-transfers.2024-05-03"} <= set(supply["sources"])
     # the deal SII records twice for the same buyer and year stays two deals
     army = store.get("transfer:sii-pf-army-2014-2")
     assert army.props["records"] == ["source:dataset-sii-transfers#Packet_Forensics_United States of America_2014_2"]
     assert "records" not in store.get("transfer:sii-pf-army-2014").props
     # SII's broker meets the starter's intermediary link on the same deal
     broker = store.graph.get_edge_data("org:mi-marathon", "transfer:sii-marathon-nigeria", key="INTERMEDIARY_OF")
-    assert "source:dataset-sii-transfers" in broker["props"]["sources"]
+    assert "source:dataset-sii-transfers.2024-05-03" in broker["props"]["sources"]
     assert not store.graph.has_edge("org:mi-marathon", "transfer:sii-marathon-nigeria", key="SUPPLIER_OF")
     # one record, one deal: identifiers never point two deals at one record
     held = Counter(i for n in store.nodes("Transfer") for i in n.props.get("identifiers") or [])
@@ -200,13 +203,10 @@ def test_a_vendor_in_ofac_sii_and_the_starter_is_one_entity_with_three_sources(t
     imported("sii", store, path)
     intellexa = store.get("org:intellexa-sa")
     # the starter's own citation, the OFAC file and the SII file
-    assert {"source:axios-intellexa-2024", "source:dataset-ofac-sdn", "source:dataset-sii-transfers"} <= set(
-        intellexa.props["sources"]
-    )
+    ofac, sii = "source:dataset-ofac-sdn.2024-05-03", "source:dataset-sii-transfers.2024-05-03"
+    assert {"source:axios-intellexa-2024", ofac, sii} <= set(intellexa.props["sources"])
     sdn = store.graph.get_edge_data("org:intellexa-sa", "list:us-sdn", key="LISTED_ON")["props"]
-    assert {"source:axios-intellexa-2024", "source:data-ofac-sdn-2024", "source:dataset-ofac-sdn"} <= set(
-        sdn["sources"]
-    )
+    assert {"source:axios-intellexa-2024", "source:data-ofac-sdn-2024", ofac} <= set(sdn["sources"])
     assert sdn["since"] == "2024-03-05"  # the curated date is kept
     assert not [n for n in store.nodes("Organization") if n.name.lower().startswith("intellexa s")
                 and n.id != "org:intellexa-sa"]  # fmt: skip
@@ -214,7 +214,7 @@ def test_a_vendor_in_ofac_sii_and_the_starter_is_one_entity_with_three_sources(t
     assert supplied == {"transfer:dataset-sii-transfers-test-intellexa"}
 
 
-def test_a_newer_file_updates_what_changed_and_keeps_first_and_last_seen(tmp_path):
+def test_a_newer_version_updates_what_changed_and_ends_what_it_dropped(tmp_path):
     lines = SAMPLES["us-bis-meu"].read_text(encoding="utf-8").splitlines()
     v1 = tmp_path / "meu.csv"
     v1.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -226,14 +226,24 @@ def test_a_newer_file_updates_what_changed_and_keeps_first_and_last_seen(tmp_pat
     v2 = tmp_path / "meu.csv"
     v2.write_text("\n".join(v2_lines) + "\n", encoding="utf-8")
     _, second = imported("us-bis-meu", store, v2, date="2024-06-01")
-    assert second.nodes_added == 0 and second.links_added == 0 and second.links_updated >= 12
+    # the only new node is the new version's Source; every listing it holds now cites it
+    assert second.nodes_added == 1 and store.get(second.version).props["date"] == "2024-06-01"
+    assert second.links_added == 0 and second.links_updated >= 12
     listing = store.graph.get_edge_data(gru.id, "list:us-bis-meu", key="LISTED_ON")["props"]
     assert listing["until"] == "2024-05-01"
     assert (listing["first_seen"], listing["last_seen"]) == ("2024-01-01", "2024-06-01")
+    assert {first.version, second.version} <= set(listing["sources"])
+    # the dropped row: its listing ends on the new version's date, kept, never deleted
     belarus = next(n for n in store.nodes("GovernmentBuyer") if "Belarus" in n.name)
     gone = store.graph.get_edge_data(belarus.id, "list:us-bis-meu", key="LISTED_ON")["props"]
-    assert (gone["first_seen"], gone["last_seen"]) == ("2024-01-01", "2024-01-01")  # kept, not silently dropped
-    assert store.get("source:dataset-bis-meu").props["date"] == "2024-06-01"
+    assert gone["until"] == "2024-06-01" and (gone["first_seen"], gone["last_seen"]) == ("2024-01-01", "2024-01-01")
+    assert second.version not in gone["sources"] and first.version in gone["sources"]
+    # without record ids, a row is known by its content: the edited GRU row is one removed and one added
+    assert (len(second.records_removed), len(second.records_added)) == (2, 1)
+    assert len(second.ended) == 1 and "Belarus" in second.ended[0] and "until 2024-06-01" in second.ended[0]
+    assert "removed 2" in second.summary() and "Belarus" in second.summary()
+    # both versions stay citable
+    assert store.get(first.version).props["date"] == "2024-01-01"
     assert [e["file_date"] for e in store.meta["imports"]] == ["2024-01-01", "2024-06-01"]
     assert first.sha256 != second.sha256
 
@@ -244,10 +254,12 @@ def test_decisions_file_is_applied_by_every_import_and_merges_are_reversible(tmp
     path = SAMPLES["us-dod-1260h"]
 
     def run():
-        return run_import(store, path, get_format("us-dod-1260h", path, store), file_date="2024-05-03",
-                          decisions_path=decisions_path, review_path=review)  # fmt: skip
+        report = run_import(store, path, get_format("us-dod-1260h", path, store), file_date="2024-05-03",
+                            decisions_path=decisions_path, review_path=review)  # fmt: skip
+        write_companions(report, path, review_path=review, rejects_path=None)
+        return report
 
-    assert run().candidates >= 10
+    assert len(run().candidates) >= 10
     pairs = [line.split(",")[1:4:2] for line in review.read_text(encoding="utf-8").splitlines()[1:]]
     same = ["org:avic-xian-aircraft-industry-group-company-ltd", "org:xi-an-aircraft-industry-group-co-ltd"]
     different = ["org:14th-research-institute-of-cetc", "org:15th-research-institute-of-cetc"]

@@ -92,7 +92,7 @@ def test_unfamiliar_spreadsheet_imports_with_a_hand_written_mapping(tmp_path, st
     assert report.records == 4
     # Existing vendors are found under their registered names, not duplicated
     huawei = store.get("org:huawei")
-    assert huawei is not None and "source:data-purchase-register" in huawei.props["sources"]
+    assert huawei is not None and "source:data-purchase-register.2024-06-01" in huawei.props["sources"]
     transfer = store.get("transfer:data-purchase-register-ug-2019-01")
     assert transfer is not None and transfer.props["value"] == "$126 million"
     supplier = next(store.in_links(transfer.id, "SUPPLIER_OF"))

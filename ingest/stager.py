@@ -1,0 +1,316 @@
+"""Stage an import's records in memory, then merge them into the store in one pass.
+
+Staging never touches the store: an import that fails, or is refused, leaves the
+workspace exactly as it was. Each record's entities are resolved
+(:mod:`dualtrace.ingest.resolution`), its entities and links merged with what
+earlier records of the file said, and its provenance (the version's Source, the
+record's own citation, the record id) attached. :meth:`Staging.apply` then
+writes the lot through the store.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from dualtrace.graph.model import Link, Node
+from dualtrace.graph.store import EmbeddedStore
+from dualtrace.ingest.normalize import plain_name
+from dualtrace.ingest.props import MAX_RECORDS, merge_props
+from dualtrace.ingest.resolution import Resolver
+from dualtrace.ingest.staging import Entity, Rejected, Relation, Unit
+
+# Reference data: no per-import provenance on the node itself.
+REFERENCE_KINDS = ("Country", "Source")
+UNREFERENCED_KINDS = ("Country", "Source", "List", "Regime")  # never the record a reference names
+
+
+@dataclass(slots=True)
+class _Staged:
+    """One entity or link of the import: its properties, and apart from them the
+    provenance that grows with every record (kept apart so that a vendor named in
+    a million rows costs a dictionary lookup per row, not a merge)."""
+
+    kind: str
+    props: dict[str, Any]
+    sources: tuple[str, ...] = ()  # interned: links citing the same sources share one tuple
+    records: str | list[str] = ""  # one record id as a plain string until a second arrives
+    seen: Any = None  # the last props object merged in: the same object again needs no merge
+
+    def cite(self, sources: tuple[str, ...], record: str, intern: Callable[[tuple[str, ...]], tuple[str, ...]]) -> None:
+        if sources is not self.sources:
+            if not self.sources:
+                self.sources = sources
+            else:
+                merged = self.sources + tuple(s for s in sources if s not in self.sources)
+                self.sources = intern(merged[:MAX_RECORDS])
+        if not self.records:
+            self.records = record
+        elif isinstance(self.records, str):
+            if self.records != record:
+                self.records = [self.records, record]
+        elif len(self.records) < MAX_RECORDS and self.records[-1] != record:
+            self.records.append(record)
+
+    def full_props(
+        self, file_date: str, with_provenance: bool, shared: dict[tuple[str, ...], list[str]]
+    ) -> dict[str, Any]:
+        """The properties to store. Equal source lists are shared between links: a
+        million links citing the same two sources hold one list."""
+        props = dict(self.props)  # staged props may be shared between links and rows
+        if with_provenance:
+            sources = shared.get(self.sources)
+            if sources is None:
+                sources = shared[self.sources] = list(self.sources)
+            props["sources"] = sources
+            props["records"] = [self.records] if isinstance(self.records, str) else self.records
+            props["first_seen"] = props["last_seen"] = file_date
+        return props
+
+
+@dataclass
+class Applied:
+    """What :meth:`Staging.apply` changed."""
+
+    new_ids: list[str]
+    nodes_added: int = 0
+    nodes_updated: int = 0
+    links_added: int = 0
+    links_updated: int = 0
+    unchanged: int = 0
+
+
+class Staging:
+    """Entities and links of the import, merged among themselves, not yet in the store.
+
+    ``dataset`` is the dataset's id (records read ``dataset#record``; entities and
+    links it creates carry it as ``origin``); ``source`` the version's Source node,
+    cited by everything the file states. ``owner`` says whether this file may
+    overwrite values its dataset stated before (not when it is older than the
+    newest version already imported)."""
+
+    def __init__(
+        self,
+        store: EmbeddedStore,
+        resolver: Resolver,
+        dataset: str,
+        source: Node,
+        file_date: str,
+        cross_record: bool,
+        owner: bool = True,
+    ):
+        self.store = store
+        self.schema = store.schema
+        self.resolver = resolver
+        self.dataset = dataset
+        self.source = source
+        self.file_date = file_date
+        self.cross_record = cross_record
+        self.owner = owner
+        self.nodes: dict[str, _Staged] = {source.id: _Staged("Source", dict(source.props))}
+        self.links: dict[tuple[str, str, str], _Staged] = {}
+        self.global_ids: dict[str, str] = {}
+        self.resolved: dict[tuple[Any, ...], str] = {}
+        self.kinds: dict[str, str] = {source.id: "Source"}
+        self.interned: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self.valid_ends: set[tuple[str, str | None, str | None]] = set()
+        self.digests: dict[str, str] = {}  # version key -> digest (record id, for formats without ids)
+        self.by_match: dict[str, set[str]] = defaultdict(set)  # a record's match value -> its entities
+        self.references: list[tuple[int, str, str, Any]] = []  # (row, source node, rel, reference)
+
+    def kind_of(self, node_id: str) -> str | None:
+        kind = self.kinds.get(node_id)
+        if kind is None:
+            kind = self.store.kind_of(node_id)
+            if kind is not None:
+                self.kinds[node_id] = kind
+        return kind
+
+    def _intern(self, sources: tuple[str, ...]) -> tuple[str, ...]:
+        found = self.interned.get(sources)
+        if found is None:
+            found = self.interned[sources] = sources
+        return found
+
+    def _resolve(self, entity: Entity) -> str:
+        if entity.props.get("identifiers"):  # each record its own answer: no memo by name
+            return self.resolver.resolve(entity)
+        if entity.id is not None:
+            return entity.id
+        props = entity.props
+        key = (entity.kind, props.get("name"), tuple(props.get("aliases") or ()), props.get("country"))
+        found = self.resolved.get(key)
+        if found is None:
+            found = self.resolved[key] = self.resolver.resolve(entity)
+        return found
+
+    def add(self, unit: Unit) -> Rejected | None:
+        """Stage one record; returns why it cannot be imported, if it cannot."""
+        record = f"{self.dataset}#{unit.record_id}"
+        ids: dict[str, tuple[str, Entity]] = {}
+        for citation in unit.citations:
+            assert citation.id is not None
+            ids[citation.key] = (citation.id, citation)
+        sources = self._intern((self.source.id, *(c.id for c in unit.citations if c.id)))
+        for entity in unit.entities:
+            node_id = self._resolve(entity)
+            kind = self.kind_of(node_id) or entity.kind
+            if self.schema.group_of(kind) != self.schema.group_of(entity.kind):
+                return Rejected(unit.row, "(record)", f"{entity.props.get('name')!r} is a {kind} ({node_id}) "
+                                f"in the workspace, not a {entity.kind}", {}, unit.version_key)  # fmt: skip
+            ids[entity.key] = (node_id, entity)
+        links = []
+        for relation in unit.relations:
+            ends = self._ends(relation, ids)
+            if isinstance(ends, str):
+                return Rejected(unit.row, "(reference)", ends, {}, unit.version_key)
+            problem = self._check_ends(relation.rel, ends, ids)
+            if problem:
+                return Rejected(unit.row, "(record)", problem, {}, unit.version_key)
+            links.append(((ends[0], relation.rel, ends[1]), relation.props))
+        for node_id, entity in ids.values():
+            self._stage_node(node_id, entity, sources, record)
+            if self.cross_record:
+                self.global_ids[entity.key] = node_id
+        for key, props in links:
+            self._stage_link(key, props, sources, record)
+        if unit.version_key is not None:
+            self.digests[unit.version_key] = unit.record_id if unit.version_key.startswith("content:") else unit.digest
+        if unit.match:
+            named = {i for i, e in ids.values() if e.kind not in UNREFERENCED_KINDS}
+            self.by_match[plain_name(unit.match)].update(named)
+        for reference in unit.references:
+            source_id = ids[reference.source][0]
+            self.references.append((unit.row, source_id, record, reference))
+        return None
+
+    def resolve_references(self) -> list[tuple[int, str, str]]:
+        """Stage the links records make to other records of the file by name; returns
+        (row, column, warning) for each reference that names no record, or several."""
+        warnings = []
+        for row, source_id, record, reference in self.references:
+            rel = self.schema.relationships[reference.rel]
+            targets = {t for t in self.by_match.get(plain_name(reference.value), ()) if self.kind_of(t) in rel.to_kinds}
+            targets.discard(source_id)
+            if len(targets) != 1:
+                found = "no record" if not targets else f"{len(targets)} records"
+                warnings.append((row, f"links.{reference.rel}", f"{reference.value!r} names {found} in this file; "
+                                 f"the {reference.rel} link was dropped"))  # fmt: skip
+                continue
+            sources = self._intern((self.source.id,))
+            self._stage_link((source_id, reference.rel, targets.pop()), reference.props, sources, record)
+        return warnings
+
+    def _ends(self, relation: Relation, ids: dict[str, tuple[str, Entity]]) -> tuple[str, str] | str:
+        """The node ids at both ends, or why one is missing."""
+        ends: list[str] = []
+        for key in (relation.source, relation.target):
+            found = ids.get(key)
+            node_id = found[0] if found else None
+            if node_id is None and self.cross_record:
+                node_id = self.global_ids.get(key) or (key if self.kind_of(key) else None)
+            if node_id is None:
+                return f"{relation.rel} points to {key!r}, which is not in this file (a partial export?)"
+            ends.append(node_id)
+        return ends[0], ends[1]
+
+    def _check_ends(self, rel_name: str, ends: tuple[str, str], ids: dict[str, tuple[str, Entity]]) -> str | None:
+        kinds = [self.kind_of(node_id) or next((e.kind for i, e in ids.values() if i == node_id), None)
+                 for node_id in ends]  # fmt: skip
+        triple = (rel_name, kinds[0], kinds[1])
+        if triple in self.valid_ends:
+            return None
+        rel = self.schema.relationships[rel_name]
+        for end, node_id, kind, allowed in (
+            ("source", ends[0], kinds[0], rel.from_kinds),
+            ("target", ends[1], kinds[1], rel.to_kinds),
+        ):
+            if kind not in allowed:
+                return f"{rel_name} {end} must be {' or '.join(allowed)}; {node_id} is a {kind}"
+        self.valid_ends.add(triple)
+        return None
+
+    def _stage_link(
+        self, key: tuple[str, str, str], props: dict[str, Any], sources: tuple[str, ...], record: str
+    ) -> None:
+        own_sources = props.get("sources")
+        if own_sources:
+            props = {k: v for k, v in props.items() if k != "sources"}
+        staged = self.links.get(key)
+        if staged is None:
+            staged = self.links[key] = _Staged(key[1], props)
+        elif staged.props is not props and staged.props != props:
+            staged.props = merge_props(staged.props, props, owned=False)
+        staged.cite(self._intern((*own_sources, *sources)) if own_sources else sources, record, self._intern)
+
+    def _stage_node(self, node_id: str, entity: Entity, sources: tuple[str, ...], record: str) -> None:
+        staged = self.nodes.get(node_id)
+        if staged is None:
+            kind = self.kind_of(node_id) or entity.kind
+            allowed = self.schema.node_properties(kind)
+            props = {k: v for k, v in entity.props.items() if k in allowed and k not in ("sources", "records")}
+            staged = self.nodes[node_id] = _Staged(kind, props, seen=entity.props)
+            self.kinds[node_id] = kind
+            if kind not in REFERENCE_KINDS:
+                self.resolver.index(node_id, kind, props, staged=True)
+        elif staged.seen is not entity.props:
+            allowed = self.schema.node_properties(staged.kind)
+            props = {k: v for k, v in entity.props.items() if k in allowed and k not in ("sources", "records")}
+            staged.props = merge_props(staged.props, props, owned=False, has_aliases="aliases" in allowed)
+            staged.seen = entity.props
+            if props.get("identifiers"):
+                self.resolver.index(node_id, staged.kind, props, staged=True)
+        if staged.kind not in REFERENCE_KINDS:
+            own = entity.props.get("sources")
+            if own:
+                staged.cite(self._intern((*own, *sources)), record, self._intern)
+            else:
+                own_source = self._intern((self.source.id,))
+                staged.cite(sources if entity.kind != "Source" else own_source, record, self._intern)
+
+    def apply(self) -> Applied:
+        """Merge the staged records into the store."""
+        applied = Applied([])
+        store = self.store
+        origin = self.dataset
+        shared: dict[tuple[str, ...], list[str]] = {}
+        nodes: list[Node] = []
+        for node_id in list(self.nodes):  # in staging order, freeing each staged copy as it goes
+            staged = self.nodes.pop(node_id)
+            kind = staged.kind
+            props = staged.full_props(self.file_date, kind not in REFERENCE_KINDS, shared)
+            old = store.get(node_id)
+            if old is None:
+                props["origin"] = origin
+                nodes.append(Node(node_id, kind, props))
+                applied.nodes_added += 1
+                applied.new_ids.append(node_id)
+                continue
+            owned = self.owner and (node_id == self.source.id or old.props.get("origin") == origin)
+            has_aliases = "aliases" in self.schema.node_properties(kind)
+            merged = merge_props(old.props, props, owned=owned, has_aliases=has_aliases)
+            if merged is old.props or merged == old.props:
+                applied.unchanged += 1
+            else:
+                nodes.append(Node(node_id, old.kind, merged))
+                applied.nodes_updated += 1
+        links: list[Link] = []
+        for key in list(self.links):
+            staged_link = self.links.pop(key)
+            props = staged_link.full_props(self.file_date, True, shared)
+            old_props = store.link_props(key)
+            if old_props is None:
+                props["origin"] = origin
+                links.append(Link(key[0], key[1], key[2], props))
+                applied.links_added += 1
+                continue
+            merged = merge_props(old_props, props, owned=self.owner and old_props.get("origin") == origin)
+            if merged is old_props or merged == old_props:
+                applied.unchanged += 1
+            else:
+                links.append(Link(key[0], key[1], key[2], merged))
+                applied.links_updated += 1
+        store.add(nodes, links, validate=False)
+        return applied
