@@ -31,6 +31,7 @@ lint: setup  ## ruff and mypy
 bench: setup  ## benchmarks (minutes); results in benchmarks/results/
 	$(BIN)/python -m benchmarks.bench_trace
 	$(BIN)/python -m benchmarks.bench_import
+	$(BIN)/python -m benchmarks.bench_sdn
 	$(BIN)/python -m benchmarks.bench_queries
 	$(BIN)/python -m benchmarks.bench_map
 	$(BIN)/python -m benchmarks.bench_push

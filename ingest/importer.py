@@ -184,8 +184,10 @@ def run_import(
     report.notes = [n for n in notes if n]
     decisions = Decisions.load(decisions_path)
     resolver = Resolver(store, decisions, version.dataset)
+    earlier = frozenset(v["date"] for v in store.meta.get("datasets", {}).get(version.dataset, {}).get("versions", ())
+                        if v["date"] < version.date)  # fmt: skip
     staging = Staging(store, resolver, version.dataset, version.source, version.date, fmt.cross_record,
-                      owner=version.newest)  # fmt: skip
+                      owner=version.newest, dropped_on=earlier)  # fmt: skip
     _stage_all(fmt, path, staging, report, progress)
     staged_links = set(staging.links)
     changes = compare_records(store, version, staging.digests)

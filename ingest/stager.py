@@ -89,7 +89,9 @@ class Staging:
     links it creates carry it as ``origin``); ``source`` the version's Source node,
     cited by everything the file states. ``owner`` says whether this file may
     overwrite values its dataset stated before (not when it is older than the
-    newest version already imported)."""
+    newest version already imported). ``dropped_on``: the dates of the dataset's earlier
+    versions; an ``until`` one of them set by dropping a record is lifted when this
+    newer version holds the link again."""
 
     def __init__(
         self,
@@ -100,6 +102,7 @@ class Staging:
         file_date: str,
         cross_record: bool,
         owner: bool = True,
+        dropped_on: frozenset[str] = frozenset(),
     ):
         self.store = store
         self.schema = store.schema
@@ -109,6 +112,7 @@ class Staging:
         self.file_date = file_date
         self.cross_record = cross_record
         self.owner = owner
+        self.dropped_on = dropped_on  # dates of earlier versions of the dataset, which may have ended links
         self.nodes: dict[str, _Staged] = {source.id: _Staged("Source", dict(source.props))}
         self.links: dict[tuple[str, str, str], _Staged] = {}
         self.global_ids: dict[str, str] = {}
@@ -307,6 +311,9 @@ class Staging:
                 applied.links_added += 1
                 continue
             merged = merge_props(old_props, props, owned=self.owner and old_props.get("origin") == origin)
+            if self.owner and "until" in merged and "until" not in props and merged["until"] in self.dropped_on:
+                # an earlier version ended it by dropping its record; this newer one holds it again
+                merged = {k: v for k, v in merged.items() if k != "until"}
             if merged is old_props or merged == old_props:
                 applied.unchanged += 1
             else:

@@ -3,6 +3,8 @@ themselves are measured by `make bench`, never asserted in tests)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from benchmarks.bench_queries import measure
 from benchmarks.generate import enrich, synthetic_store
 from dualtrace.queries.library import load_library
@@ -49,3 +51,12 @@ def test_the_push_benchmark_writes_every_relationship_both_ways():
     assert result["relationships_in_database"] == result["relationships"] > 2000
     assert result["one_by_one_in_database"] == result["one_by_one_relationships"] == 40
     assert result["batched_relationships_per_s"] > 0 and result["speedup"] > 0
+
+
+def test_the_sdn_benchmark_times_the_import_against_reading_the_file():
+    from benchmarks.bench_sdn import measure as measure_sdn
+
+    sample = Path(__file__).parent / "data" / "shared" / "ofac_sdn_sample" / "sdn_sample.csv"
+    result = measure_sdn(sample, runs=1)
+    assert result["rows"] == 129 and result["rejected"] == 0
+    assert result["import_vs_read_csv"] > 0 and result["rows_per_second"] > 0

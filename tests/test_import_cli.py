@@ -4,6 +4,7 @@ including an import killed half-way."""
 from __future__ import annotations
 
 import csv
+import json
 import os
 import signal
 import subprocess
@@ -148,3 +149,54 @@ def test_an_unwritable_rejects_file_is_a_message_and_the_workspace_is_untouched(
     result = invoke("import", str(data), "--mapping", str(LISTINGS), "--rejects", str(blocker / "r.csv"))
     assert result.exit_code == 1 and "not-a-folder: File exists" in result.output and "Traceback" not in result.output
     assert not workspace.exists()
+
+
+def _start_import(env: dict[str, str], *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "dualtrace.cli", "import", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _wait_for_lock_holder(workspace: Path, process: subprocess.Popen) -> None:
+    holder = workspace.with_name(workspace.name + ".lock.holder")
+    deadline = time.monotonic() + 30
+    while not holder.exists():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the first import never took the lock"
+        time.sleep(0.02)
+
+
+def test_two_imports_started_together_both_land(workspace):
+    """Two real processes import different files into one workspace at once: the
+    second waits for the first (saying who holds the lock), and both are there after."""
+    env = {**os.environ, "DUALTRACE_WORKSPACE": str(workspace)}
+    big = _start_import(env, str(SHARED / "ofac_sdn_full" / "sdn.csv"), "--format", "ofac-sdn", "--date", "2024-05-02")
+    _wait_for_lock_holder(workspace, big)
+    small = _start_import(env, str(SHARED / "us_restricted_lists" / "bis_military_end_user_list.csv"),
+                          "--format", "us-bis-meu", "--date", "2024-05-03")  # fmt: skip
+    _, small_err = small.communicate(timeout=120)
+    _, big_err = big.communicate(timeout=120)
+    assert big.returncode == 0, big_err
+    assert small.returncode == 0, small_err
+    assert "Waiting for process" in small_err and "dualtrace import" in small_err
+    log = json.loads(workspace.read_text(encoding="utf-8"))["meta"]["imports"]
+    assert [entry["format"] for entry in log] == ["ofac-sdn", "us-bis-meu"]
+    text = workspace.read_text(encoding="utf-8")
+    assert '"INTELLEXA S.A."' in text and '"Directorate of Military Intelligence"' in text
+
+
+def test_a_writer_with_no_wait_is_refused_while_another_writes(workspace):
+    env = {**os.environ, "DUALTRACE_WORKSPACE": str(workspace)}
+    big = _start_import(env, str(SHARED / "ofac_sdn_full" / "sdn.csv"), "--format", "ofac-sdn", "--date", "2024-05-02")
+    _wait_for_lock_holder(workspace, big)
+    small = _start_import(env, str(SHARED / "us_restricted_lists" / "bis_military_end_user_list.csv"),
+                          "--format", "us-bis-meu", "--no-wait")  # fmt: skip
+    _, small_err = small.communicate(timeout=60)
+    big.communicate(timeout=120)
+    assert small.returncode == 1 and "is being written by process" in small_err and "nothing was done" in small_err
+    log = json.loads(workspace.read_text(encoding="utf-8"))["meta"]["imports"]
+    assert [entry["format"] for entry in log] == ["ofac-sdn"]  # the refused import left no trace
