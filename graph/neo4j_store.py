@@ -134,6 +134,7 @@ class Neo4jStore:
         self.schema = schema or load_schema()
         self.batch_size = batch_size
         self._neo4j = neo4j
+        self._version = 0
         self.driver = neo4j.GraphDatabase.driver(
             connection.uri,
             auth=(connection.user, connection.password),
@@ -163,8 +164,15 @@ class Neo4jStore:
             return Neo4jError(f"The connection to Neo4j at {where} was lost: {exc}")
         return Neo4jError(f"Neo4j at {where} failed: {exc}")
 
+    @property
+    def version(self) -> int:
+        """Moves on every write made through this store object (another client's writes
+        to the same database are not seen here)."""
+        return self._version
+
     def run(self, query: str, **params: Any) -> list[dict[str, Any]]:
         """Run one parameterised query in a managed transaction (retried on transient errors)."""
+        self._version += 1
         return self._execute(query, params, read=False)
 
     def read(self, query: str, **params: Any) -> list[dict[str, Any]]:
@@ -316,7 +324,7 @@ class Neo4jStore:
                 break
             query = f"UNWIND $ids AS id MATCH (n:{_name(kind)} {{id: id}}) RETURN n.id AS id"
             for batch in _batches(remaining, LOOKUP_BATCH):
-                found.update((row["id"], kind) for row in self.run(query, ids=batch))
+                found.update((row["id"], kind) for row in self.read(query, ids=batch))
             remaining = [i for i in remaining if i not in found]
         return found
 
@@ -328,7 +336,7 @@ class Neo4jStore:
 
     def nodes(self, kind: str | None = None) -> Iterator[Node]:
         query = f"MATCH (n:{_name(kind)}) " if kind else "MATCH (n) "
-        for row in self.run(query + "RETURN labels(n) AS labels, properties(n) AS props"):
+        for row in self.read(query + "RETURN labels(n) AS labels, properties(n) AS props"):
             props = {k: v for k, v in row["props"].items() if k != "id"}
             yield Node(row["props"]["id"], self._kind(row["labels"]), props)
 
@@ -337,15 +345,59 @@ class Neo4jStore:
         query = (
             f"MATCH (a)-{pattern}->(b) RETURN a.id AS source, type(r) AS rel, b.id AS target, properties(r) AS props"
         )
-        for row in self.run(query):
+        for row in self.read(query):
             yield Link(row["source"], row["rel"], row["target"], dict(row["props"]))
 
     def get(self, node_id: str) -> Node | None:
-        rows = self.run("MATCH (n {id: $id}) RETURN labels(n) AS labels, properties(n) AS props", id=node_id)
-        if not rows:
+        kind = self.kind_of(node_id)
+        if kind is None:
             return None
+        rows = self.read(f"MATCH (n:{_name(kind)} {{id: $id}}) RETURN properties(n) AS props", id=node_id)
         props = {k: v for k, v in rows[0]["props"].items() if k != "id"}
-        return Node(node_id, self._kind(rows[0]["labels"]), props)
+        return Node(node_id, kind, props)
+
+    def has(self, node_id: str) -> bool:
+        return self.kind_of(node_id) is not None
+
+    def kind_of(self, node_id: str) -> str | None:
+        return self.kinds_of([node_id]).get(node_id)
+
+    def name_of(self, node_id: str) -> str:
+        node = self.get(node_id)
+        return node.name if node else node_id
+
+    def neighbours(
+        self, node_id: str, rels: Iterable[str], direction: str, statuses: Iterable[str] | None = None
+    ) -> Iterator[Link]:
+        """Links of kinds ``rels`` at a node, of the given statuses (see graph/protocol.py)."""
+        kind = self.kind_of(node_id)
+        wanted = sorted(set(rels))
+        if kind is None or not wanted:
+            return
+        allowed = None if statuses is None else sorted(set(statuses))
+        status_rule = "" if allowed is None else " AND r.status IN $statuses"
+        for arrow, ends in (("-[r]->(m)", ("$id", "m.id")), ("<-[r]-(m)", ("m.id", "$id"))):
+            if (arrow.startswith("-[") and direction == "in") or (arrow.startswith("<") and direction == "out"):
+                continue
+            query = (
+                f"MATCH (n:{_name(kind)} {{id: $id}}){arrow} WHERE type(r) IN $rels{status_rule} "
+                f"RETURN {ends[0]} AS source, type(r) AS rel, {ends[1]} AS target, properties(r) AS props"
+            )
+            for row in self.read(query, id=node_id, rels=wanted, statuses=allowed):
+                yield Link(row["source"], row["rel"], row["target"], dict(row["props"]))
+
+    def out_links(self, node_id: str, rel: str | None = None) -> Iterator[Link]:
+        return self.neighbours(node_id, [rel] if rel else self.schema.relationships, "out")
+
+    def in_links(self, node_id: str, rel: str | None = None) -> Iterator[Link]:
+        return self.neighbours(node_id, [rel] if rel else self.schema.relationships, "in")
+
+    def link_props(self, key: tuple[str, str, str]) -> dict[str, Any] | None:
+        source, rel, target = key
+        for link in self.neighbours(source, [rel], "out"):
+            if link.target == target:
+                return dict(link.props)
+        return None
 
     def counts(self) -> dict[str, int]:
         result: dict[str, int] = {}

@@ -22,6 +22,7 @@ import networkx as nx
 from dualtrace.graph import collector
 from dualtrace.graph.errors import RecordProblem, ValidationFailed, WorkspaceError
 from dualtrace.graph.model import Link, Node
+from dualtrace.graph.protocol import status_allowed
 from dualtrace.graph.schema import Schema, load_schema
 
 FORMAT = "dualtrace-workspace"
@@ -49,11 +50,23 @@ class EmbeddedStore:
         # Bookkeeping that is not part of the graph: the import log, merge log, ...
         self.meta: dict[str, Any] = {}
         # Bumped by every change, so indexes built over the graph know when they are stale.
-        self.version = 0
+        self._version = 0
+
+    @property
+    def version(self) -> int:
+        """A number that changes on every write (see graph/protocol.py)."""
+        return self._version
 
     def touch(self) -> None:
-        """Record a change made to ``graph`` directly (the importer writes in bulk that way)."""
-        self.version += 1
+        """Record a change (every write method calls it)."""
+        self._version += 1
+
+    def networkx(self) -> nx.MultiDiGraph:
+        """The networkx graph behind the store, for code whose point is a networkx
+        algorithm or library (ad-hoc Cypher through grand-cypher). Nodes carry ``kind``
+        and ``props``; links are keyed by relationship kind. Read it; write through
+        :meth:`add`, so that validation and :attr:`version` stay right."""
+        return self.graph
 
     # -- reading ---------------------------------------------------------------
 
@@ -116,6 +129,26 @@ class EmbeddedStore:
         for source, target, key, data in self.graph.edges(keys=True, data=True):
             if rel is None or key == rel:
                 yield Link(source, key, target, data["props"])
+
+    def neighbours(
+        self, node_id: str, rels: Iterable[str], direction: str, statuses: Iterable[str] | None = None
+    ) -> Iterator[Link]:
+        """Links of kinds ``rels`` leaving, entering or touching a node, of the given statuses."""
+        wanted = frozenset(rels)
+        allowed = None if statuses is None else frozenset(statuses)
+        graph = self.graph
+        if node_id not in graph:
+            return
+        if direction in ("out", "both"):
+            for target, keyed in graph.succ[node_id].items():
+                for rel, data in keyed.items():
+                    if rel in wanted and status_allowed(data["props"], allowed):
+                        yield Link(node_id, rel, target, data["props"])
+        if direction in ("in", "both"):
+            for source, keyed in graph.pred[node_id].items():
+                for rel, data in keyed.items():
+                    if rel in wanted and status_allowed(data["props"], allowed):
+                        yield Link(source, rel, node_id, data["props"])
 
     def out_links(self, node_id: str, rel: str | None = None) -> Iterator[Link]:
         for _, target, key, data in self.graph.out_edges(node_id, keys=True, data=True):

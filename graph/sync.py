@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dualtrace.graph.neo4j_store import Neo4jError, Neo4jStore
+from dualtrace.graph.protocol import Store
 from dualtrace.graph.store import EmbeddedStore
 
 
@@ -73,3 +74,8 @@ def pull(remote: Neo4jStore, path: Path) -> EmbeddedStore:
     store.add(nodes, remote.links(), where=f"Neo4j at {remote.connection.uri}")
     store.save(path)
     return store
+
+
+def _both_stores_fit_the_protocol(embedded: EmbeddedStore, remote: Neo4jStore) -> tuple[Store, Store]:
+    """Never called: mypy checks here that both stores satisfy :class:`Store`."""
+    return embedded, remote

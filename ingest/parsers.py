@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from dualtrace.ingest.normalize import country_code
+from dualtrace.graph.names import country_code
 
 
 @dataclass

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dualtrace.ingest.normalize import plain_name
+from dualtrace.graph.names import plain_name
 
 # Record ids and sources kept per entity or link. A vendor named in a million rows
 # keeps the first 50 of each (the dataset's own Source always among them); the

@@ -8,7 +8,7 @@ resolver joins only on strong evidence, in this order:
 2. the id the record fixes (a country code, a list's id);
 3. the same name as this dataset gave the entity before (a file without record
    ids imported again, a vendor named by many rows of one file);
-4. the same full name: equal name keys (:func:`~dualtrace.ingest.normalize.name_parts`:
+4. the same full name: equal name keys (:func:`~dualtrace.graph.names.name_parts`:
    case, script, punctuation and legal form ironed out) of two entities of one
    kind group, with legal forms that agree ("Co., Ltd." and "Company" do;
    "Limited" and "S.A." do not) and at least two words; or, for a one-word
@@ -32,7 +32,7 @@ from typing import Any
 from dualtrace.graph.model import slugify
 from dualtrace.graph.store import EmbeddedStore
 from dualtrace.ingest.decisions import Decisions
-from dualtrace.ingest.normalize import forms_agree, name_parts, plain_name
+from dualtrace.graph.names import forms_agree, name_parts, plain_name
 from dualtrace.ingest.staging import Entity
 
 # People share names; only an identifier joins them.

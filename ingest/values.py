@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from dualtrace.ingest.normalize import country_code
+from dualtrace.graph.names import country_code
 
 ISO_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 RANGE_RE = re.compile(r"^(\d{4})\s*(?:-|–|—|to)\s*(\d{2,4})$")

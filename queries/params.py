@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from dualtrace.graph.errors import DualtraceError
-from dualtrace.ingest.normalize import country_code
+from dualtrace.graph.names import country_code
 
 DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 ENTITY_ID = re.compile(r"^[a-z]+:\S+$")

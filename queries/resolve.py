@@ -8,25 +8,23 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from dualtrace.graph.errors import NotFound
+from dualtrace.graph.names import name_key
 from dualtrace.graph.store import EmbeddedStore
 
-LEGAL_SUFFIXES = re.compile(r"\b(co|company|corp|corporation|ltd|limited|inc|llc|plc|gmbh|s\.?a|ag|ad|zrt)\b\.?")
-
-
 def normalize(text: str) -> str:
-    """Case-, accent- and punctuation-insensitive form of a name.
+    """The lookup form of a name: the importer's comparison key (case, script,
+    accents, punctuation and legal form ironed out), so that a name finds in the
+    CLI exactly what it meets in an import.
 
     >>> normalize("Hangzhou Hikvision Digital Technology Co., Ltd.")
     'hangzhou hikvision digital technology'
+    >>> normalize("ООО Зала Аэро")
+    'zala aero'
     """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    ascii_text = re.sub(r"[^\w\s.]", " ", ascii_text)
-    ascii_text = LEGAL_SUFFIXES.sub(" ", ascii_text)
-    return " ".join(re.sub(r"[^\w\s]", " ", ascii_text).split())
+    return name_key(text)
 
 
 class NameIndex:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dualtrace.ingest.normalize import country_code, name_key, plain_name
+from dualtrace.graph.names import country_code, name_key, plain_name
 from dualtrace.ingest.values import ValueProblem, parse_date
 
 

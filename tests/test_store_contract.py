@@ -74,3 +74,37 @@ def test_values_are_parameters_never_query_text(store):
     store.add([source, Node("org:b", "Organization", {"name": 'Robert"); MATCH (n) DETACH DELETE n; //'})])
     assert store.get("source:s").props["title"] == sneaky
     assert store.get("org:b").name.startswith('Robert");')
+
+
+def test_the_read_api_of_the_protocol(store, starter):
+    """Every method queries use, asked of the starter dataset, answers alike on every store."""
+    store.add(starter.nodes(), starter.links())
+    assert store.has("org:hikvision") and not store.has("org:nobody")
+    assert store.kind_of("org:hikvision") == "Organization" and store.kind_of("org:nobody") is None
+    assert store.name_of("org:hikvision") == starter.name_of("org:hikvision")
+    assert store.name_of("org:nobody") == "org:nobody"
+    key = ("org:hikvision", "SUBSIDIARY_OF", "org:cetc")
+    assert store.link_props(key) == starter.link_props(key)
+    assert store.link_props(("org:hikvision", "SUBSIDIARY_OF", "org:dahua")) is None
+    assert {n.id for n in store.nodes("List")} == {n.id for n in starter.nodes("List")}
+    assert {link.key for link in store.links("LISTED_ON")} == {link.key for link in starter.links("LISTED_ON")}
+    for node_id in ("org:huawei", "buyer:xuar-psb", "product:hikvision-cameras", "transfer:huawei-kenya-2015"):
+        for direction in ("out", "in", "both"):
+            for statuses in (None, ["confirmed"], ["reported", "denied"]):
+                rels = ["SUPPLIER_OF", "DELIVERED_TO", "MAKES", "ITEM_OF", "SUBSIDIARY_OF", "LISTED_ON"]
+                got = {link.key for link in store.neighbours(node_id, rels, direction, statuses)}
+                want = {link.key for link in starter.neighbours(node_id, rels, direction, statuses)}
+                assert got == want, (node_id, direction, statuses)
+    assert {link.key for link in store.out_links("org:huawei")} == {link.key for link in starter.out_links("org:huawei")}
+    assert {link.key for link in store.in_links("buyer:xuar-psb", "DELIVERED_TO")} == {
+        link.key for link in starter.in_links("buyer:xuar-psb", "DELIVERED_TO")
+    }
+
+
+def test_the_version_moves_on_every_write(store):
+    before = store.version
+    store.add([Node("source:s", "Source", {"title": "T", "publisher": "P", "kind": "news"})])
+    after = store.version
+    assert after != before
+    store.add([Node("org:a", "Organization", {"name": "A"})])
+    assert store.version != after
