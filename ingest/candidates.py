@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from dualtrace.graph.model import Node
+from dualtrace.graph.names import forms_agree, name_parts
 from dualtrace.graph.store import EmbeddedStore
 from dualtrace.ingest.decisions import Candidate, Decisions
-from dualtrace.graph.names import forms_agree, name_parts
 from dualtrace.ingest.resolution import identifiers_conflict, schemes
 
 FUZZY_CUTOFF = 88.0

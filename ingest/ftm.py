@@ -18,9 +18,9 @@ from typing import Any
 
 from dualtrace.graph.errors import RecordProblem
 from dualtrace.graph.model import slugify
+from dualtrace.graph.names import country_code, country_name
 from dualtrace.ingest.fingerprint import Expect
 from dualtrace.ingest.mapping import CONTROL_RE
-from dualtrace.graph.names import country_code, country_name
 from dualtrace.ingest.readers import ReadOptions, Record, read_records
 from dualtrace.ingest.staging import Entity, Rejected, Relation, Unit, record_digest
 from dualtrace.ingest.values import ValueProblem, parse_date

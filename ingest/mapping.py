@@ -19,9 +19,9 @@ import yaml
 
 from dualtrace.graph.errors import DualtraceError
 from dualtrace.graph.model import slugify
+from dualtrace.graph.names import country_name, plain_name
 from dualtrace.graph.schema import PropertySpec, Schema, load_schema
 from dualtrace.ingest.fingerprint import Expect
-from dualtrace.graph.names import country_name, plain_name
 from dualtrace.ingest.parsers import PARSERS
 from dualtrace.ingest.readers import ReadOptions, Record
 from dualtrace.ingest.staging import Entity, Reference, Rejected, Relation, Unit, record_digest

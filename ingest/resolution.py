@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dualtrace.graph.model import slugify
+from dualtrace.graph.names import forms_agree, name_parts, plain_name
 from dualtrace.graph.store import EmbeddedStore
 from dualtrace.ingest.decisions import Decisions
-from dualtrace.graph.names import forms_agree, name_parts, plain_name
 from dualtrace.ingest.staging import Entity
 
 # People share names; only an identifier joins them.

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from dualtrace.graph.model import Link, Node
-from dualtrace.graph.store import EmbeddedStore
 from dualtrace.graph.names import plain_name
+from dualtrace.graph.store import EmbeddedStore
 from dualtrace.ingest.props import MAX_RECORDS, merge_props
 from dualtrace.ingest.resolution import Resolver
 from dualtrace.ingest.staging import Entity, Rejected, Relation, Unit

@@ -14,6 +14,7 @@ from dualtrace.graph.errors import NotFound
 from dualtrace.graph.names import name_key
 from dualtrace.graph.store import EmbeddedStore
 
+
 def normalize(text: str) -> str:
     """The lookup form of a name: the importer's comparison key (case, script,
     accents, punctuation and legal form ironed out), so that a name finds in the

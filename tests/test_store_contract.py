@@ -95,7 +95,9 @@ def test_the_read_api_of_the_protocol(store, starter):
                 got = {link.key for link in store.neighbours(node_id, rels, direction, statuses)}
                 want = {link.key for link in starter.neighbours(node_id, rels, direction, statuses)}
                 assert got == want, (node_id, direction, statuses)
-    assert {link.key for link in store.out_links("org:huawei")} == {link.key for link in starter.out_links("org:huawei")}
+    assert {link.key for link in store.out_links("org:huawei")} == {
+        link.key for link in starter.out_links("org:huawei")
+    }
     assert {link.key for link in store.in_links("buyer:xuar-psb", "DELIVERED_TO")} == {
         link.key for link in starter.in_links("buyer:xuar-psb", "DELIVERED_TO")
     }

@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from dualtrace.graph.errors import NotFound
-from dualtrace.graph.store import EmbeddedStore
 from dualtrace.graph.names import country_code, country_name
+from dualtrace.graph.store import EmbeddedStore
 from dualtrace.queries.dossier import dossier
 from dualtrace.queries.trace import DEFAULT_STATUSES, reach
 from dualtrace.render.text import Footnotes
