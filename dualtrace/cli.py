@@ -14,24 +14,17 @@ import click
 
 from dualtrace.cli_import import IMPORT_COMMANDS
 from dualtrace.cli_neo4j import NEO4J_COMMANDS
+from dualtrace.cli_options import Output, Scope, denied_option, output_options, scope_options, statuses_for
 from dualtrace.cli_output import OUTPUT_COMMANDS
 from dualtrace.cli_queries import QUERY_COMMANDS
-from dualtrace.cli_support import (
-    friendly_errors,
-    no_wait_option,
-    open_workspace,
-    scope_node_ids,
-    statuses_for,
-    with_scope,
-    workspace_for_writing,
-)
+from dualtrace.cli_support import friendly_errors, no_wait_option, open_workspace, workspace_for_writing
 from dualtrace.demo_data import build_workspace
 from dualtrace.graph.store import ENV_WORKSPACE, EmbeddedStore, default_workspace
 from dualtrace.ingest.starter import load_starter
 from dualtrace.queries.dossier import dossier as dossier_query
 from dualtrace.queries.trace import reach, trace
 from dualtrace.render.map import nodes_of_paths, render_map
-from dualtrace.render.text import FORMATS, dossier_json, dossier_table, frame_output, paths_table
+from dualtrace.render.text import dossier_json, dossier_table, frame_output, paths_table, reach_table
 
 workspace_option = click.option(
     "--workspace",
@@ -40,30 +33,6 @@ workspace_option = click.option(
     envvar=ENV_WORKSPACE,
     help=f"Workspace file. Default: ${ENV_WORKSPACE} or ~/.local/share/dualtrace/workspace.json.",
 )
-format_option = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="table",
-    show_default=True,
-    help="table for reading; csv or json for piping.",
-)
-denied_option = click.option("--include-denied", is_flag=True, help="Also follow links whose status is 'denied'.")
-output_option = click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of standard output.",
-)
-
-
-def _emit(text: str, output: Path | None) -> None:
-    if output is None or str(output) == "-":
-        click.echo(text)
-    else:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text + "\n", encoding="utf-8")
-        click.echo(f"Wrote {output}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -93,9 +62,7 @@ def demo(ctx: click.Context, map_path: Path) -> None:
     citations, and write an offline map of it."""
     with workspace_for_writing(ctx, no_wait=False, create=True) as path:
         store = build_workspace(path)
-    click.echo(
-        f"Workspace {path}: {len(store)} nodes, {store.graph.number_of_edges()} links from the starter dataset.\n"
-    )
+    click.echo(f"Workspace {path}: {len(store)} nodes, {store.link_count()} links from the starter dataset.\n")
     result = trace(store, category="facial_recognition")
     click.echo(paths_table(store, result, "Which end users does facial-recognition technology reach, and who says so?"))
     written = render_map(
@@ -132,21 +99,16 @@ def load(ctx: click.Context, replace: bool, no_wait: bool) -> None:
 @main.command("trace")
 @click.argument("technology", required=False)
 @click.option("--category", "-c", help="A product category, e.g. facial_recognition (see `dualtrace categories`).")
-@format_option
+@output_options()
 @denied_option
-@output_option
 @click.pass_context
 @friendly_errors
 def trace_cmd(
-    ctx: click.Context,
-    technology: str | None,
-    category: str | None,
-    fmt: str,
-    include_denied: bool,
-    output: Path | None,
+    ctx: click.Context, technology: str | None, category: str | None, out: Output, include_denied: bool
 ) -> None:
     """End users that a TECHNOLOGY (vendor or product, by name, alias or id) or a
-    --category reaches, with the sources of every hop.
+    --category reaches, one row per deal, with the sources of every hop. A company's
+    trace includes its subsidiaries' deals, each marked "via" the subsidiary.
 
     \b
     Examples:
@@ -158,19 +120,20 @@ def trace_cmd(
     store = open_workspace(ctx)
     result = trace(store, technology, category=category, statuses=statuses_for(include_denied))
     heading = f"End users reached by {category or technology}:"
-    _emit(paths_table(store, result, heading) if fmt == "table" else frame_output(result, fmt), output)
+    out.emit(paths_table(store, result, heading) if out.fmt == "table" else frame_output(result, out.fmt))
 
 
 @main.command("reach")
 @click.argument("target")
-@format_option
+@output_options()
 @denied_option
-@output_option
 @click.pass_context
 @friendly_errors
-def reach_cmd(ctx: click.Context, target: str, fmt: str, include_denied: bool, output: Path | None) -> None:
-    """Vendors, products and components that reach TARGET: an end user (name or id)
-    or a country (ISO code such as ZW, or name).
+def reach_cmd(ctx: click.Context, target: str, out: Output, include_denied: bool) -> None:
+    """Every deal reaching TARGET: an end user (name or id, its subordinate units
+    included) or a country (ISO code such as ZW, or name); for each deal, its real
+    supplier and the organizations and products upstream of it, a supplier's parent
+    as a hop of its own.
 
     \b
     Examples:
@@ -179,21 +142,16 @@ def reach_cmd(ctx: click.Context, target: str, fmt: str, include_denied: bool, o
     """
     store = open_workspace(ctx)
     result = reach(store, target, statuses=statuses_for(include_denied))
-    _emit(
-        paths_table(store, result, f"Technologies and vendors reaching {target}:", end_column="entity_name")
-        if fmt == "table"
-        else frame_output(result, fmt),
-        output,
-    )
+    heading = f"Deals reaching {target}, and what supplies them:"
+    out.emit(reach_table(store, result, heading) if out.fmt == "table" else frame_output(result, out.fmt))
 
 
 @main.command("dossier")
 @click.argument("vendor")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@output_option
+@output_options(formats=("table", "json"))
 @click.pass_context
 @friendly_errors
-def dossier_cmd(ctx: click.Context, vendor: str, fmt: str, output: Path | None) -> None:
+def dossier_cmd(ctx: click.Context, vendor: str, out: Output) -> None:
     """A VENDOR's products, transfers, buyers, countries, listings and sources.
 
     \b
@@ -202,38 +160,18 @@ def dossier_cmd(ctx: click.Context, vendor: str, fmt: str, output: Path | None) 
     """
     store = open_workspace(ctx)
     result = dossier_query(store, vendor)
-    _emit(dossier_table(store, result) if fmt == "table" else dossier_json(result), output)
+    out.emit(dossier_table(store, result) if out.fmt == "table" else dossier_json(result))
 
 
 @main.command("map")
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("dualtrace-map.html"),
-    show_default=True,
-)
-@with_scope
+@output_options(formats=("html",), default_format="html", default_target=Path("dualtrace-map.html"))
+@scope_options
 @click.option("--title", default="dualtrace relationship map", show_default=True)
 @click.option("--caption", default="", help="Text under the title (default: counts and how to read the map).")
 @click.option("--credit", default=None, help="Credit line at the foot of the map (who made it, from what).")
 @click.pass_context
 @friendly_errors
-def map_cmd(
-    ctx: click.Context,
-    output: Path,
-    trace_of: str | None,
-    category: str | None,
-    reach_of: str | None,
-    title: str,
-    caption: str,
-    credit: str | None,
-    around: str | None,
-    path: tuple[str, str] | None,
-    include_denied: bool,
-    saved_query: str | None,
-    query_params: tuple[str, ...],
-) -> None:
+def map_cmd(ctx: click.Context, out: Output, scope: Scope, title: str, caption: str, credit: str | None) -> None:
     """Write an offline HTML map (whole graph, or one trace, reach, neighbourhood,
     path or saved query's result) with filters, search, a legend, and each link's sources in a side panel.
 
@@ -242,16 +180,20 @@ def map_cmd(
       dualtrace map -o graph.html
       dualtrace map --trace huawei -o huawei.html --title "Huawei Safe City"
       dualtrace map --around dahua -o dahua.html
-      dualtrace map --path cloudwalk "Royal Malaysia Police" -o path.html
+      dualtrace map --path nvidia "Xinjiang Public Security Bureau" -o path.html
       dualtrace map --query deals_after_listing -o exposure.html
     """
     store = open_workspace(ctx)
-    node_ids = scope_node_ids(
-        store, trace_of, category, reach_of, include_denied, around, path or None, saved_query, query_params
-    )
+    selection = scope.select(store)
+    if selection.message:
+        click.echo(selection.message, err=True)
     extra = {"credit": credit} if credit else {}
-    written = render_map(store, output, node_ids=node_ids, title=title, caption=caption, **extra)
-    click.echo(f"Map written to {written.resolve()}")
+    written = out.write(
+        lambda target: render_map(store, target, node_ids=selection.node_ids, title=title, caption=caption, **extra),
+        ".html",
+    )
+    if written is not None:
+        click.echo(f"Map written to {written.resolve()}")
 
 
 @main.command()

@@ -42,7 +42,7 @@ def push_cmd(
     run again after an interruption."""
     store = open_workspace(ctx)
     connection = Connection.from_env(uri, user, None, database)
-    total = store.graph.number_of_nodes() + store.graph.number_of_edges()
+    total = len(store) + store.link_count()
     with Neo4jStore(connection, batch_size=batch_size) as remote:
         bar = tqdm(total=total, unit=" records", disable=None if progress is None else not progress, delay=1.0)
         try:
@@ -67,7 +67,7 @@ def pull_cmd(ctx: click.Context, uri: str | None, user: str | None, database: st
     connection = Connection.from_env(uri, user, None, database)
     with workspace_for_writing(ctx, no_wait=False, create=True), Neo4jStore(connection) as remote:
         store = pull(remote, path)
-    click.echo(f"Pulled {len(store)} entities and {store.graph.number_of_edges()} links into {path}")
+    click.echo(f"Pulled {len(store)} entities and {store.link_count()} links into {path}")
 
 
 NEO4J_COMMANDS = (push_cmd, pull_cmd)

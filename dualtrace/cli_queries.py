@@ -15,10 +15,11 @@ from typing import Any
 import click
 
 from dualtrace.cli_neo4j import with_connection
+from dualtrace.cli_options import Output, output_options
 from dualtrace.cli_support import friendly_errors, open_workspace
 from dualtrace.graph.errors import DualtraceError
 from dualtrace.graph.neo4j_store import ENV_URI, Connection, Neo4jStore
-from dualtrace.graph.store import EmbeddedStore
+from dualtrace.graph.protocol import Store
 from dualtrace.queries.adhoc import refuse_writes, run_adhoc
 from dualtrace.queries.dossier import citations
 from dualtrace.queries.examples import differences, example_yaml
@@ -46,8 +47,7 @@ store_option = click.option(
     show_default=True,
     help="Where to run: auto is Neo4j when --uri or NEO4J_URI is set, else the embedded workspace.",
 )
-format_option = click.option("--format", "fmt", type=click.Choice(ROW_FORMATS), default="table", show_default=True)
-output_option = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+row_output = output_options(formats=ROW_FORMATS)
 
 
 def _library(queries_dirs: tuple[Path, ...]) -> dict[str, SavedQuery]:
@@ -58,7 +58,9 @@ def _use_neo4j(store: str, uri: str | None) -> bool:
     return store == "neo4j" or (store == "auto" and bool(uri or os.environ.get(ENV_URI)))
 
 
-def _describe_embedded(store: EmbeddedStore):  # type: ignore[no-untyped-def]
+def _describer(store: Store):  # type: ignore[no-untyped-def]
+    """Citation lines for source ids, read from whichever store answered."""
+
     def describe(ids: list[str]) -> list[str]:
         lines = []
         for row in citations(store, ids).itertuples(index=False):
@@ -69,27 +71,6 @@ def _describe_embedded(store: EmbeddedStore):  # type: ignore[no-untyped-def]
     return describe
 
 
-def _describe_remote(remote: Neo4jStore):  # type: ignore[no-untyped-def]
-    def describe(ids: list[str]) -> list[str]:
-        found = remote.run(
-            "MATCH (s:Source) WHERE s.id IN $ids RETURN s.id AS id, properties(s) AS props", ids=list(ids)
-        )
-        store = EmbeddedStore(None)
-        store.graph.add_nodes_from((row["id"], {"kind": "Source", "props": plain(row["props"])}) for row in found)
-        return _describe_embedded(store)(ids)
-
-    return describe
-
-
-def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        click.echo(text)
-        return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text + "\n", encoding="utf-8")
-    click.echo(f"Wrote {output}", err=True)
-
-
 def _run(ctx: click.Context, query: SavedQuery, given: dict[str, Any], store: str, conn: dict[str, Any], fmt: str):  # type: ignore[no-untyped-def]
     """The result and a function describing source ids, from the chosen store."""
     if _use_neo4j(store, conn["uri"]):
@@ -97,14 +78,14 @@ def _run(ctx: click.Context, query: SavedQuery, given: dict[str, Any], store: st
         remote = Neo4jStore(connection)
         try:
             result = run_neo4j(query, remote, given)
-            describe = _describe_remote(remote)
+            describe = _describer(remote)
             text = render_rows(result.columns, result.rows, fmt, describe)
         finally:
             remote.close()
         return result, text
     workspace = open_workspace(ctx)
     result = run_embedded(query, workspace, given)
-    return result, render_rows(result.columns, result.rows, fmt, _describe_embedded(workspace))
+    return result, render_rows(result.columns, result.rows, fmt, _describer(workspace))
 
 
 @click.group("queries")
@@ -159,9 +140,8 @@ def show_cmd(ctx: click.Context, name: str) -> None:
 @queries_group.command("run")
 @click.argument("name")
 @param_option
-@format_option
+@row_output
 @store_option
-@output_option
 @with_connection
 @click.pass_context
 @friendly_errors
@@ -169,9 +149,8 @@ def run_cmd(
     ctx: click.Context,
     name: str,
     params: tuple[str, ...],
-    fmt: str,
+    out: Output,
     store: str,
-    output: Path | None,
     uri: str | None,
     user: str | None,
     database: str | None,
@@ -179,8 +158,8 @@ def run_cmd(
     """Run a saved query with --param key=value for each parameter."""
     query = get_query(_library(ctx.obj["queries_dirs"]), name)
     conn = {"uri": uri, "user": user, "database": database}
-    result, text = _run(ctx, query, parse_pairs(params), store, conn, fmt)
-    _emit(text, output)
+    result, text = _run(ctx, query, parse_pairs(params), store, conn, out.fmt)
+    out.emit(text)
     click.echo(f"{len(result.rows)} row(s) from {result.engine}", err=True)
 
 
@@ -250,9 +229,8 @@ def export_cmd(ctx: click.Context, output: Path) -> None:
 @click.command("cypher")
 @click.argument("query")
 @param_option
-@format_option
+@row_output
 @store_option
-@output_option
 @with_connection
 @click.pass_context
 @friendly_errors
@@ -260,9 +238,8 @@ def cypher_cmd(
     ctx: click.Context,
     query: str,
     params: tuple[str, ...],
-    fmt: str,
+    out: Output,
     store: str,
-    output: Path | None,
     uri: str | None,
     user: str | None,
     database: str | None,
@@ -276,12 +253,12 @@ def cypher_cmd(
         refuse_writes(query)
         with Neo4jStore(Connection.from_env(uri, user, None, database)) as remote:
             rows = [{k: plain(v) for k, v in r.items()} for r in remote.read(query, **given)]
-            text = render_rows(list(rows[0]) if rows else [], rows, fmt, _describe_remote(remote))
+            text = render_rows(list(rows[0]) if rows else [], rows, out.fmt, _describer(remote))
     else:
         workspace = open_workspace(ctx)
         columns, rows = run_adhoc(workspace, query, given)
-        text = render_rows(columns, rows, fmt, _describe_embedded(workspace))
-    _emit(text, output)
+        text = render_rows(columns, rows, out.fmt, _describer(workspace))
+    out.emit(text)
 
 
 QUERY_COMMANDS = (queries_group, cypher_cmd)

@@ -62,6 +62,26 @@ class RelationshipKind:
 
 
 @dataclass(frozen=True)
+class Meaning:
+    """What relationships mean to the questions (schema.yaml, ``meaning``)."""
+
+    end_users: tuple[str, ...]
+    supply: tuple[str, ...]
+    deal_parties: tuple[str, ...]
+    ownership: tuple[str, ...]
+    units: tuple[str, ...]
+    connections: tuple[str, ...]
+    path_excludes: tuple[str, ...]
+    hop_limits: dict[str, int]
+    default_statuses: tuple[str, ...]
+    status_order: tuple[str, ...]
+
+    def weakest(self, statuses: Any) -> str:
+        """The weakest of some statuses (a chain is as strong as its weakest link)."""
+        return min(statuses, key=self.status_order.index, default=self.status_order[-1])
+
+
+@dataclass(frozen=True)
 class Schema:
     version: int
     nodes: dict[str, NodeKind]
@@ -69,6 +89,15 @@ class Schema:
     provenance: dict[str, PropertySpec]
     node_common: dict[str, PropertySpec] = field(default_factory=dict)
     groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    meaning: Meaning | None = None
+    styles: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+
+    @property
+    def means(self) -> Meaning:
+        """The ``meaning`` block (every shipped schema has one)."""
+        if self.meaning is None:
+            raise ValueError("this schema declares no `meaning`")
+        return self.meaning
 
     def group_of(self, kind: str) -> str | None:
         """The resolution group of a node kind (kinds of one group may be joined), else None."""
@@ -226,6 +255,20 @@ def parse_schema(text: str) -> Schema:
         provenance=_specs(raw["provenance"]),
         node_common=_specs(raw.get("node_common")),
         groups={name: tuple(kinds) for name, kinds in (raw.get("groups") or {}).items()},
+        meaning=_meaning(raw.get("meaning")),
+        styles=raw.get("styles") or {},
+    )
+
+
+def _meaning(raw: dict[str, Any] | None) -> Meaning | None:
+    if not raw:
+        return None
+    lists = ("end_users", "supply", "deal_parties", "ownership", "units", "connections", "path_excludes")
+    return Meaning(
+        **{key: tuple(raw[key]) for key in lists},
+        hop_limits={k: int(v) for k, v in raw["hop_limits"].items()},
+        default_statuses=tuple(raw["statuses"]["default"]),
+        status_order=tuple(raw["statuses"]["order"]),
     )
 
 

@@ -46,11 +46,21 @@ class EmbeddedStore:
     def __init__(self, path: Path | None = None, schema: Schema | None = None):
         self.path = path
         self.schema = schema or load_schema()
-        self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        self._graph: nx.MultiDiGraph = nx.MultiDiGraph()
         # Bookkeeping that is not part of the graph: the import log, merge log, ...
         self.meta: dict[str, Any] = {}
         # Bumped by every change, so indexes built over the graph know when they are stale.
         self._version = 0
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The networkx graph: for the modules of ``graph/`` (outside, use :meth:`networkx`)."""
+        return self._graph
+
+    @graph.setter
+    def graph(self, replacement: nx.MultiDiGraph) -> None:
+        self._graph = replacement
+        self.touch()
 
     @property
     def version(self) -> int:
@@ -101,6 +111,9 @@ class EmbeddedStore:
 
     def __len__(self) -> int:
         return int(self.graph.number_of_nodes())
+
+    def link_count(self) -> int:
+        return int(self.graph.number_of_edges())
 
     def has(self, node_id: str) -> bool:
         return node_id in self.graph

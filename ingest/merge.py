@@ -78,9 +78,8 @@ def merge(store: EmbeddedStore, keep: str, drop: str, reason: str) -> dict[str, 
 
 
 def _props(store: EmbeddedStore, key: tuple[str, str, str]) -> dict[str, Any] | None:
-    source, rel, target = key
-    data = store.graph.get_edge_data(source, target, key=rel)
-    return None if data is None else dict(data["props"])
+    props = store.link_props(key)
+    return None if props is None else dict(props)
 
 
 def split(store: EmbeddedStore, keep: str, drop: str) -> dict[str, Any]:
@@ -99,7 +98,7 @@ def split(store: EmbeddedStore, keep: str, drop: str) -> dict[str, Any]:
         raise DualtraceError(f"{keep!r} is no longer in the workspace")
     for item in entry["keep_links_before"]:
         source, rel, target = item["key"]
-        if store.graph.has_edge(source, target, key=rel):
+        if store.link_props((source, rel, target)) is not None:
             store.remove_link(Link(source, rel, target))
         if item["props"] is not None:
             store.add(links=[Link(source, rel, target, item["props"])], validate=False)

@@ -78,7 +78,7 @@ class Resolver:
         self.by_plain: dict[tuple[str, str], set[str]] = defaultdict(set)  # (group, name with legal form)
         self.by_dataset_name: dict[tuple[str | None, str], set[str]] = defaultdict(set)  # this dataset's names
         self.known: dict[str, Known] = {}
-        self.taken: set[str] = set(store.graph.nodes)
+        self.taken: set[str] = {node.id for node in store.nodes()}
         for node in store.nodes():
             if node.kind in ("Source", "Country"):
                 continue

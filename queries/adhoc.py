@@ -157,10 +157,10 @@ def engine_graph(store: EmbeddedStore) -> nx.MultiDiGraph:
     """The store as grand-cypher reads a graph: properties (and ``id``) as attributes,
     the kind or relationship type in ``__labels__``."""
     graph = nx.MultiDiGraph()
-    for node_id, data in store.graph.nodes(data=True):
-        graph.add_node(node_id, **data["props"], id=node_id, __labels__={data["kind"]})
-    for source, target, rel, data in store.graph.edges(keys=True, data=True):
-        graph.add_edge(source, target, key=rel, **data["props"], __labels__={rel})
+    for node in store.nodes():
+        graph.add_node(node.id, **node.props, id=node.id, __labels__={node.kind})
+    for link in store.links():
+        graph.add_edge(link.source, link.target, key=link.rel, **link.props, __labels__={link.rel})
     return graph
 
 
@@ -169,7 +169,7 @@ def run_adhoc(store: EmbeddedStore, text: str, params: dict[str, Any] | None = N
     from grandcypher import GrandCypher
     from lark.exceptions import LarkError, UnexpectedInput
 
-    links = store.graph.number_of_edges()
+    links = store.link_count()
     if links > MAX_LINKS:
         raise UnsupportedCypher(
             f"Ad-hoc Cypher on the embedded store is for graphs of up to {MAX_LINKS:,} links; this one has "

@@ -14,18 +14,15 @@ this module holds what they share.
 from __future__ import annotations
 
 import heapq
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from dualtrace.graph.model import Link
-from dualtrace.graph.store import EmbeddedStore
+from dualtrace.graph.protocol import Store, status_allowed
+from dualtrace.queries.walk import breadth_first
 
 Row = dict[str, Any]
 Implementation = Callable[..., list[Row]]
-
-SUPPLY_RELS = ("MAKES", "SUPPLIER_OF", "INTERMEDIARY_OF", "ITEM_OF", "COMPONENT_OF", "DELIVERED_TO")
-CONNECTION_RELS = (*SUPPLY_RELS, "SUBSIDIARY_OF", "OWNER_OF", "DIRECTOR_OF", "PARTNER_OF", "PART_OF")
 
 _REGISTRY: dict[str, Implementation] = {}
 
@@ -50,69 +47,37 @@ def implementations() -> dict[str, Implementation]:
 # -- what the twins share --------------------------------------------------------
 
 
-def prop(store: EmbeddedStore, node_id: str, key: str) -> Any:
+def prop(store: Store, node_id: str, key: str) -> Any:
     """``n.key`` as Cypher reads it: the property, or None."""
-    data = store.graph.nodes.get(node_id)
-    return None if data is None else data["props"].get(key)
+    node = store.get(node_id)
+    return None if node is None else node.props.get(key)
 
 
-def is_kind(store: EmbeddedStore, node_id: str, kind: str) -> bool:
+def is_kind(store: Store, node_id: str, kind: str) -> bool:
     return store.kind_of(node_id) == kind
 
 
 def allowed(link: Link | dict[str, Any], statuses: Iterable[str]) -> bool:
-    """``r.status IN $statuses``: a missing status never matches."""
-    props = link.props if isinstance(link, Link) else link
-    status = props.get("status")
-    return status is not None and status in statuses
+    """``r.status IN $statuses``: the one status rule (graph/protocol.py)."""
+    return status_allowed(link.props if isinstance(link, Link) else link, frozenset(statuses))
 
 
-def links_of(store: EmbeddedStore, node: str, rels: Iterable[str], direction: str) -> Iterator[Link]:
+def links_of(store: Store, node: str, rels: Iterable[str], direction: str) -> Iterator[Link]:
     """Links of the given kinds leaving (``out``), entering (``in``) or touching (``both``) a node."""
-    wanted = set(rels)
-    graph = store.graph
-    if direction in ("out", "both"):
-        for target, keyed in graph.succ[node].items():
-            for rel, data in keyed.items():
-                if rel in wanted:
-                    yield Link(node, rel, target, data["props"])
-    if direction in ("in", "both"):
-        for source, keyed in graph.pred[node].items():
-            for rel, data in keyed.items():
-                if rel in wanted:
-                    yield Link(source, rel, node, data["props"])
-
-
-def other_end(link: Link, node: str) -> str:
-    return link.target if link.source == node else link.source
+    return store.neighbours(node, rels, direction)
 
 
 def walk(
-    store: EmbeddedStore,
+    store: Store,
     starts: Iterable[str],
     rels: Iterable[str],
     statuses: Iterable[str],
     max_hops: int,
     direction: str,
 ) -> dict[str, int]:
-    """Breadth-first distances from ``starts`` (distance 0) over allowed links of
-    ``rels``, up to ``max_hops``: what ``(start)-[:A|B*1..max_hops]->(x)`` reaches,
-    with the length of its shortest path."""
-    rels, statuses = tuple(rels), frozenset(statuses)
-    depth = {start: 0 for start in starts if start in store.graph}
-    queue = deque(depth)
-    while queue:
-        node = queue.popleft()
-        if depth[node] >= max_hops:
-            continue
-        for link in links_of(store, node, rels, direction):
-            if not allowed(link, statuses):
-                continue
-            nxt = other_end(link, node)
-            if nxt not in depth:
-                depth[nxt] = depth[node] + 1
-                queue.append(nxt)
-    return depth
+    """What ``(start)-[:A|B*1..max_hops]->(x)`` reaches, with the length of its shortest
+    path (distance 0 for the starts): :func:`dualtrace.queries.walk.breadth_first`."""
+    return breadth_first(store, starts, rels, direction, statuses, max_hops)[1]
 
 
 def _null_last(value: Any) -> tuple[bool, Any]:
@@ -136,12 +101,12 @@ def first_rows(rows: Iterable[Row], limit: int, *columns: str) -> list[Row]:
     return heapq.nsmallest(limit, rows, key=lambda row: tuple(_null_last(row[c]) for c in columns))
 
 
-def sorted_names(store: EmbeddedStore, ids: Iterable[str]) -> list[str]:
+def sorted_names(store: Store, ids: Iterable[str]) -> list[str]:
     """``collect(DISTINCT n.name)`` after ``ORDER BY n.name``: distinct, sorted, nulls dropped."""
     return sorted({name for name in (prop(store, i, "name") for i in ids) if name is not None})
 
 
-def deal_date(store: EmbeddedStore, link: Link, transfer: str) -> str | None:
+def deal_date(store: Store, link: Link, transfer: str) -> str | None:
     """``coalesce(link.since, toString(transfer.year))``."""
     since = link.props.get("since")
     if since is not None:

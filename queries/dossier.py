@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from dualtrace.graph.model import Link
-from dualtrace.graph.store import EmbeddedStore
+from dualtrace.graph.protocol import Store
 from dualtrace.queries.resolve import NameIndex
 
 CITATION_COLUMNS = ["source", "title", "publisher", "date", "url", "kind"]
 
 
-def citations(store: EmbeddedStore, source_ids: Iterable[str]) -> pd.DataFrame:
+def citations(store: Store, source_ids: Iterable[str]) -> pd.DataFrame:
     """The Source records for ``source_ids``, in the order given, without repeats."""
     rows = []
     seen: set[str] = set()
@@ -32,7 +32,7 @@ def citations(store: EmbeddedStore, source_ids: Iterable[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=CITATION_COLUMNS)
 
 
-def _category(store: EmbeddedStore, node_id: str) -> str:
+def _category(store: Store, node_id: str) -> str:
     node = store.get(node_id)
     return str(node.props.get("category", "")) if node else ""
 
@@ -67,7 +67,7 @@ class Dossier:
         return sorted({c for c in self.transfers.get("country", []) if c})
 
 
-def dossier(store: EmbeddedStore, vendor: str) -> Dossier:
+def dossier(store: Store, vendor: str) -> Dossier:
     """A vendor's products, transfers (buyers and countries), listings, corporate links and sources.
 
     >>> from dualtrace.demo_data import starter_store

@@ -1,50 +1,67 @@
-"""``shortest_path``: the shortest chain of sourced links between two entities,
-whatever the direction of each link, and ``neighbourhood``: an entity and
-everything one link away. Both feed maps and exports of "how are these two
-connected?" and "everything about this vendor" questions.
+"""``path``: how two entities are connected, by the shortest chain of sourced links;
+and ``neighbourhood``: an entity and everything one link away.
+
+A path here means what the saved query ``shortest_sourced_path`` means: a chain
+of supply, ownership and agency links (schema.yaml, ``meaning``), each in either
+direction, never through a Country, a List or a Regime (two companies in one
+country, or on one list, are not connected by that). ``map --path`` and
+``export --path`` draw the first of its chains, and say so when there is none.
 """
 
 from __future__ import annotations
 
-import networkx as nx
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from dualtrace.graph.errors import DualtraceError
-from dualtrace.graph.store import EmbeddedStore
+from dualtrace.graph.model import Link
+from dualtrace.graph.protocol import Store
 from dualtrace.queries.resolve import resolve
 from dualtrace.queries.trace import DEFAULT_STATUSES
+from dualtrace.queries.walk import sourced_chains
 
 ENTITY_KINDS = ("Organization", "GovernmentBuyer", "Person", "Product", "Transfer", "Country", "List", "Regime")
 
 
-def _view(store: EmbeddedStore, statuses: tuple[str, ...]) -> nx.Graph:
-    """An undirected view holding only links of the given statuses, without Sources."""
-    graph = nx.Graph()
-    for link in store.links():
-        if link.props.get("status") in statuses:
-            graph.add_edge(link.source, link.target)
-    return graph
+@dataclass(frozen=True)
+class Chain:
+    """A sourced path: the entities along it and the links between them."""
+
+    nodes: list[str]
+    links: tuple[Link, ...]
+
+    def describe(self, store: Store) -> str:
+        """One line: each entity, and between two the link and its direction."""
+        parts = [store.name_of(self.nodes[0])]
+        for here, link in zip(self.nodes, self.links, strict=False):
+            arrow = f"--{link.rel}-->" if link.source == here else f"<--{link.rel}--"
+            parts += [arrow, store.name_of(link.target if link.source == here else link.source)]
+        return " ".join(parts)
 
 
-def shortest_path(
-    store: EmbeddedStore, start: str, end: str, statuses: tuple[str, ...] = DEFAULT_STATUSES
-) -> list[str]:
-    """Entity ids along the shortest path between ``start`` and ``end`` (names or ids)."""
+class NoPath(DualtraceError):
+    """No chain of sourced links connects two entities."""
+
+
+def path(store: Store, start: str, end: str, statuses: Iterable[str] = DEFAULT_STATUSES) -> Chain:
+    """The first shortest chain of sourced links between two entities (names or ids),
+    as ``shortest_sourced_path`` orders them; :class:`NoPath` when there is none."""
     a = resolve(store, start, ENTITY_KINDS, "entity")
     b = resolve(store, end, ENTITY_KINDS, "entity")
-    graph = _view(store, statuses)
-    try:
-        return list(nx.shortest_path(graph, a, b))
-    except (nx.NetworkXNoPath, nx.NodeNotFound):
-        raise DualtraceError(
-            f"No chain of {'/'.join(statuses)} links connects {store.name_of(a)} and {store.name_of(b)}."
-        ) from None
+    allowed = tuple(statuses)
+    for nodes, links in sourced_chains(store, a, b, allowed):
+        return Chain(nodes, links)
+    limit = store.schema.means.hop_limits["path"]
+    raise NoPath(
+        f"No chain of {'/'.join(allowed)} supply, ownership or agency links (at most {limit}) connects "
+        f"{store.name_of(a)} and {store.name_of(b)}; a shared country or list entry is not a connection."
+    )
 
 
-def neighbourhood(store: EmbeddedStore, name: str, statuses: tuple[str, ...] = DEFAULT_STATUSES) -> set[str]:
+def neighbourhood(store: Store, name: str, statuses: Iterable[str] = DEFAULT_STATUSES) -> set[str]:
     """An entity (name or id) and every entity one link away from it."""
     center = resolve(store, name, ENTITY_KINDS, "entity")
     ids = {center}
-    for link in [*store.out_links(center), *store.in_links(center)]:
-        if link.props.get("status") in statuses:
-            ids.update((link.source, link.target))
+    for link in store.neighbours(center, store.schema.relationships, "both", tuple(statuses)):
+        ids.update((link.source, link.target))
     return ids

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from dualtrace.graph.errors import NotFound
 from dualtrace.graph.names import name_key
-from dualtrace.graph.store import EmbeddedStore
+from dualtrace.graph.protocol import Store
 
 
 def normalize(text: str) -> str:
@@ -31,7 +31,7 @@ def normalize(text: str) -> str:
 class NameIndex:
     """Names and aliases of the nodes of some kinds, for lookup and suggestions."""
 
-    def __init__(self, store: EmbeddedStore, kinds: Iterable[str]):
+    def __init__(self, store: Store, kinds: Iterable[str]):
         self.store = store
         self.kinds = tuple(kinds)
         self.by_key: dict[str, set[str]] = {}
@@ -76,12 +76,12 @@ class NameIndex:
         raise NotFound(what, text, self.suggest(text))
 
 
-def resolve(store: EmbeddedStore, text: str, kinds: Iterable[str], what: str) -> str:
+def resolve(store: Store, text: str, kinds: Iterable[str], what: str) -> str:
     """Shortcut for ``NameIndex(store, kinds).resolve(text, what)``."""
     return NameIndex(store, kinds).resolve(text, what)
 
 
-def resolve_category(store: EmbeddedStore, text: str) -> str:
+def resolve_category(store: Store, text: str) -> str:
     """A product category from the schema's controlled list, forgiving case, spaces and hyphens."""
     categories = store.schema.enum_values("Product", "category")
     wanted = re.sub(r"[\s-]+", "_", text.strip().lower())

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from dualtrace.graph.errors import NotFound
-from dualtrace.graph.store import EmbeddedStore
+from dualtrace.graph.protocol import Store
 from dualtrace.queries.adhoc import refuse_writes, run_adhoc
 from dualtrace.queries.catalogue import implementations
 from dualtrace.queries.library import SavedQuery
@@ -33,7 +33,7 @@ class Result:
     engine: str  # what answered: "embedded (Python)", "embedded (grand-cypher)", "neo4j bolt://..."
 
 
-def _check_entities(query: SavedQuery, params: dict[str, Any], store: EmbeddedStore) -> None:
+def _check_entities(query: SavedQuery, params: dict[str, Any], store: Store) -> None:
     """A mistyped id fails with suggestions instead of silently giving no rows."""
     for name, param in query.params.items():
         value = params.get(name)
@@ -42,7 +42,7 @@ def _check_entities(query: SavedQuery, params: dict[str, Any], store: EmbeddedSt
             raise NotFound(f"entity for parameter {name} of {query.name}", value, index.suggest(value.split(":")[-1]))
 
 
-def run_embedded(query: SavedQuery, store: EmbeddedStore, given: dict[str, Any]) -> Result:
+def run_embedded(query: SavedQuery, store: Store, given: dict[str, Any]) -> Result:
     params = query.bind(given)
     _check_entities(query, params, store)
     twin = implementations().get(query.name) if query.builtin else None

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from dualtrace.graph.model import Link
-from dualtrace.graph.store import EmbeddedStore
+from dualtrace.graph.protocol import Store
 from dualtrace.queries import indexes
 from dualtrace.queries.catalogue import (
     Row,
@@ -23,17 +23,17 @@ from dualtrace.queries.catalogue import (
     is_kind,
     links_of,
     order_by,
-    other_end,
     prop,
     walk,
 )
 from dualtrace.queries.indexes import index
+from dualtrace.queries.walk import other_end
 
 PARTY_RELS = ("SUPPLIER_OF", "INTERMEDIARY_OF", "DELIVERED_TO")
 
 
 @implements("deals_after_listing")
-def deals_after_listing(store: EmbeddedStore, on_list: str | None, statuses: list[str]) -> list[Row]:
+def deals_after_listing(store: Store, on_list: str | None, statuses: list[str]) -> list[Row]:
     rows = []
     lists = [on_list] if on_list is not None else [node.id for node in store.nodes("List")]
     listings = [link for lst in lists if is_kind(store, lst, "List") for link in store.in_links(lst, "LISTED_ON")]
@@ -67,7 +67,7 @@ def deals_after_listing(store: EmbeddedStore, on_list: str | None, statuses: lis
 
 
 @implements("regime_suppliers_to_outsiders")
-def regime_suppliers_to_outsiders(store: EmbeddedStore, regime: str, statuses: list[str], limit: int) -> list[Row]:
+def regime_suppliers_to_outsiders(store: Store, regime: str, statuses: list[str], limit: int) -> list[Row]:
     members = {
         prop(store, link.source, "iso2")
         for link in store.in_links(regime, "PARTICIPATES_IN")
@@ -90,7 +90,7 @@ def regime_suppliers_to_outsiders(store: EmbeddedStore, regime: str, statuses: l
     return rows[: max(limit, 0)]
 
 
-def _outsider_rows(store: EmbeddedStore, supply: Link, members: set[Any], statuses: list[str]) -> Iterator[Row]:
+def _outsider_rows(store: Store, supply: Link, members: set[Any], statuses: list[str]) -> Iterator[Row]:
     """Rows for each allowed delivery of ``supply``'s transfer to an end user in a non-member state."""
     vendor, transfer = supply.source, supply.target
     for delivery in store.out_links(transfer, "DELIVERED_TO"):
@@ -115,17 +115,18 @@ def _outsider_rows(store: EmbeddedStore, supply: Link, members: set[Any], status
         }
 
 
-def _lists_of(store: EmbeddedStore, node: str) -> list[str]:
+def _lists_of(store: Store, node: str) -> list[str]:
     return sorted({link.target for link in store.out_links(node, "LISTED_ON") if is_kind(store, link.target, "List")})
 
 
 @implements("corporate_family")
-def corporate_family(store: EmbeddedStore, entity: str, statuses: list[str]) -> list[Row]:
+def corporate_family(store: Store, entity: str, statuses: list[str]) -> list[Row]:
     if not is_kind(store, entity, "Organization"):
         return []
     found: dict[tuple[str, str], int] = {}
     for relation, direction in (("parent", "out"), ("subsidiary", "in")):
-        for node, hops in walk(store, [entity], ("SUBSIDIARY_OF",), statuses, 5, direction).items():
+        ownership, limit = store.schema.means.ownership, store.schema.means.hop_limits["ownership"]
+        for node, hops in walk(store, [entity], ownership, statuses, limit, direction).items():
             if hops >= 1:
                 found[(node, relation)] = hops
     for relation, direction in (("owner", "in"), ("owned", "out")):
@@ -146,7 +147,7 @@ def corporate_family(store: EmbeddedStore, entity: str, statuses: list[str]) -> 
 
 
 @implements("unlisted_group_members")
-def unlisted_group_members(store: EmbeddedStore, on_list: str, statuses: list[str]) -> list[Row]:
+def unlisted_group_members(store: Store, on_list: str, statuses: list[str]) -> list[Row]:
     if not is_kind(store, on_list, "List"):
         return []
     listed_ids = {link.source for link in store.in_links(on_list, "LISTED_ON")}
@@ -154,7 +155,8 @@ def unlisted_group_members(store: EmbeddedStore, on_list: str, statuses: list[st
     for listed in sorted(listed_ids):
         if not is_kind(store, listed, "Organization"):
             continue
-        group = walk(store, [listed], ("SUBSIDIARY_OF",), statuses, 5, "both")
+        meaning = store.schema.means
+        group = walk(store, [listed], meaning.ownership, statuses, meaning.hop_limits["ownership"], "both")
         for relative, hops in group.items():
             if hops < 1 or relative in listed_ids or not is_kind(store, relative, "Organization"):
                 continue

@@ -12,22 +12,20 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 
 from dualtrace.graph.model import Link
-from dualtrace.graph.store import EmbeddedStore
+from dualtrace.graph.protocol import Store
 from dualtrace.queries import indexes
 from dualtrace.queries.catalogue import (
-    CONNECTION_RELS,
     Row,
     allowed,
     implements,
-    links_of,
     order_by,
-    other_end,
     prop,
 )
 from dualtrace.queries.indexes import index
+from dualtrace.queries.walk import sourced_chains
 
 
-def _link_row(store: EmbeddedStore, link: Link) -> Row:
+def _link_row(store: Store, link: Link) -> Row:
     """The columns every link query starts with."""
     return {
         "rel": link.rel,
@@ -44,7 +42,7 @@ def _first(ordered: list[Link], keep: Callable[[Link], bool], limit: int) -> Ite
 
 
 @implements("single_source_links")
-def single_source_links(store: EmbeddedStore, rels: list[str], statuses: list[str], limit: int) -> list[Row]:
+def single_source_links(store: Store, rels: list[str], statuses: list[str], limit: int) -> list[Row]:
     wanted = set(rels)
     ordered = index(store, "single_source_links", indexes.single_source_links)
     keep = lambda link: link.rel in wanted and allowed(link, statuses)  # noqa: E731
@@ -55,7 +53,7 @@ def single_source_links(store: EmbeddedStore, rels: list[str], statuses: list[st
 
 
 @implements("unconfirmed_links")
-def unconfirmed_links(store: EmbeddedStore, rels: list[str], limit: int) -> list[Row]:
+def unconfirmed_links(store: Store, rels: list[str], limit: int) -> list[Row]:
     wanted = set(rels)
     ordered = index(store, "reported_links", indexes.reported_links)
     return [
@@ -70,7 +68,7 @@ def unconfirmed_links(store: EmbeddedStore, rels: list[str], limit: int) -> list
 
 
 @implements("denied_claims")
-def denied_claims(store: EmbeddedStore, limit: int) -> list[Row]:
+def denied_claims(store: Store, limit: int) -> list[Row]:
     ordered = index(store, "denied_links", indexes.denied_links)
     return [
         {**_link_row(store, link), "note": link.props.get("note"), "sources": link.props.get("sources")}
@@ -79,7 +77,7 @@ def denied_claims(store: EmbeddedStore, limit: int) -> list[Row]:
 
 
 @implements("most_connected_vendors")
-def most_connected_vendors(store: EmbeddedStore, top: int, statuses: list[str]) -> list[Row]:
+def most_connected_vendors(store: Store, top: int, statuses: list[str]) -> list[Row]:
     ranked: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for (category, vendor), groups in index(store, "vendors_by_category", indexes.vendors_by_category).items():
         transfers, buyers = indexes.union(groups, statuses)
@@ -101,97 +99,8 @@ def most_connected_vendors(store: EmbeddedStore, top: int, statuses: list[str]) 
     return order_by(rows, "category", "rank")
 
 
-def _expand(
-    store: EmbeddedStore, frontier: list[str], seen: dict[str, list[str]], statuses: list[str]
-) -> dict[str, list[str]]:
-    """One breadth-first layer: each newly reached node with the frontier nodes it was reached from."""
-    layer: dict[str, list[str]] = {}
-    for node in frontier:
-        for link in links_of(store, node, CONNECTION_RELS, "both"):
-            nxt = other_end(link, node)
-            if nxt in seen or not allowed(link, statuses):
-                continue
-            if node not in layer.setdefault(nxt, []):
-                layer[nxt].append(node)
-    return layer
-
-
-def _shortest_node_paths(
-    store: EmbeddedStore, start: str, end: str, statuses: list[str], max_hops: int
-) -> Iterator[list[str]]:
-    """Every shortest node sequence from ``start`` to ``end`` over allowed connection
-    links in either direction, in ascending order of the list of ids (Cypher's
-    ``ORDER BY path``), produced one at a time: between two hubs there can be
-    millions, and a caller with a LIMIT takes only the first few.
-
-    The search grows from both ends, a layer at a time from the smaller frontier,
-    until the two meet: it visits far less of a large graph than a search from one end."""
-    if start not in store.graph or end not in store.graph or start == end:
-        return
-    # toward[side][node]: the nodes one step nearer that side's end, on shortest routes
-    toward: tuple[dict[str, list[str]], dict[str, list[str]]] = ({start: []}, {end: []})
-    frontiers = ([start], [end])
-    depth = [0, 0]
-    meeting: list[str] = []
-    while not meeting:
-        if depth[0] + depth[1] >= max_hops or not frontiers[0] or not frontiers[1]:
-            return
-        side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
-        layer = _expand(store, frontiers[side], toward[side], statuses)
-        toward[side].update(layer)
-        depth[side] += 1
-        frontiers = (list(layer), frontiers[1]) if side == 0 else (frontiers[0], list(layer))
-        meeting = [node for node in layer if node in frontiers[1 - side]]
-    successors: dict[str, set[str]] = defaultdict(set)
-    stack, seen = list(meeting), set(meeting)
-    while stack:  # the start side, linked forwards, only where it leads to a meeting node
-        node = stack.pop()
-        for previous in toward[0][node]:
-            successors[previous].add(node)
-            if previous not in seen:
-                seen.add(previous)
-                stack.append(previous)
-    stack, seen = list(meeting), set(meeting)
-    while stack:  # the end side already points forwards
-        node = stack.pop()
-        for nxt in toward[1][node]:
-            successors[node].add(nxt)
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
-
-    def forward(node: str) -> Iterator[list[str]]:
-        if node == end:
-            yield [end]
-            return
-        for nxt in sorted(successors[node]):
-            for rest in forward(nxt):
-                yield [node, *rest]
-
-    yield from forward(start)
-
-
-def _chains(store: EmbeddedStore, nodes: list[str], statuses: list[str]) -> Iterator[tuple[Link, ...]]:
-    """The chains of links along a node sequence, in ascending order of their types:
-    two entities joined by links of two kinds make two chains, as in Cypher."""
-    hops = [
-        sorted(
-            (
-                link
-                for link in links_of(store, a, CONNECTION_RELS, "both")
-                if other_end(link, a) == b and allowed(link, statuses)
-            ),
-            key=lambda link: link.rel,
-        )
-        for a, b in itertools.pairwise(nodes)
-    ]
-    return itertools.product(*hops)
-
-
 @implements("shortest_sourced_path")
-def shortest_sourced_path(
-    store: EmbeddedStore, from_entity: str, to_entity: str, statuses: list[str], limit: int
-) -> list[Row]:
+def shortest_sourced_path(store: Store, from_entity: str, to_entity: str, statuses: list[str], limit: int) -> list[Row]:
     rows = (
         {
             "path": nodes,
@@ -200,7 +109,6 @@ def shortest_sourced_path(
             "sources": [link.props.get("sources") for link in chain],
             "hops": len(chain),
         }
-        for nodes in _shortest_node_paths(store, from_entity, to_entity, statuses, 12)
-        for chain in _chains(store, nodes, statuses)
+        for nodes, chain in sourced_chains(store, from_entity, to_entity, statuses)
     )
     return list(itertools.islice(rows, max(limit, 0)))

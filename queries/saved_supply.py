@@ -9,13 +9,10 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections import defaultdict
-from collections.abc import Iterator
 
-from dualtrace.graph.model import Link
-from dualtrace.graph.store import EmbeddedStore
+from dualtrace.graph.protocol import Store
 from dualtrace.queries import indexes
 from dualtrace.queries.catalogue import (
-    SUPPLY_RELS,
     Row,
     allowed,
     implements,
@@ -27,22 +24,11 @@ from dualtrace.queries.catalogue import (
     walk,
 )
 from dualtrace.queries.indexes import index
+from dualtrace.queries.walk import Deal, deals_from, deals_to, end_users_of, upstream_of
 
 
-def _deliveries(store: EmbeddedStore, transfer: str, statuses: list[str]) -> Iterator[Link]:
-    """``(t)-[d:DELIVERED_TO]->(b:GovernmentBuyer) WHERE d.status IN $statuses``."""
-    for link in store.out_links(transfer, "DELIVERED_TO"):
-        if allowed(link, statuses) and is_kind(store, link.target, "GovernmentBuyer"):
-            yield link
-
-
-def _transfers_downstream(store: EmbeddedStore, start: str, statuses: list[str]) -> list[str]:
-    depth = walk(store, [start], SUPPLY_RELS, statuses, 12, "out")
-    return [node for node, hops in depth.items() if hops >= 1 and is_kind(store, node, "Transfer")]
-
-
-def _delivery_row(store: EmbeddedStore, transfer: str, link: Link) -> Row:
-    buyer = link.target
+def _delivery_row(store: Store, deal: Deal) -> Row:
+    buyer, transfer, link = deal.end_user, deal.transfer, deal.delivery
     return {
         "end_user": buyer,
         "end_user_name": prop(store, buyer, "name"),
@@ -56,30 +42,25 @@ def _delivery_row(store: EmbeddedStore, transfer: str, link: Link) -> Row:
 
 
 @implements("trace_technology")
-def trace_technology(store: EmbeddedStore, entity: str, statuses: list[str]) -> list[Row]:
-    rows = [
-        _delivery_row(store, transfer, link)
-        for transfer in _transfers_downstream(store, entity, statuses)
-        for link in _deliveries(store, transfer, statuses)
-    ]
+def trace_technology(store: Store, entity: str, statuses: list[str]) -> list[Row]:
+    rows = [{**_delivery_row(store, deal), "via": deal.via} for deal in deals_from(store, entity, statuses)]
     return order_by(rows, "country", "end_user", "transfer")
 
 
 @implements("trace_category")
-def trace_category(store: EmbeddedStore, category: str, statuses: list[str]) -> list[Row]:
+def trace_category(store: Store, category: str, statuses: list[str]) -> list[Row]:
     rows = []
     for product in store.nodes("Product"):
         if product.props.get("category") != category:
             continue
-        for transfer in _transfers_downstream(store, product.id, statuses):
-            for link in _deliveries(store, transfer, statuses):
-                row = _delivery_row(store, transfer, link)
-                del row["transfer_name"]
-                rows.append({"product": product.id, "product_name": product.props.get("name"), **row})
+        for deal in deals_from(store, product.id, statuses, with_subsidiaries=False):
+            row = _delivery_row(store, deal)
+            del row["transfer_name"]
+            rows.append({"product": product.id, "product_name": product.props.get("name"), **row})
     return order_by(rows, "product", "country", "end_user", "transfer")
 
 
-def _parties(store: EmbeddedStore, transfer: str, rels: tuple[str, ...], kind: str, statuses: list[str]) -> set[str]:
+def _parties(store: Store, transfer: str, rels: tuple[str, ...], kind: str, statuses: list[str]) -> set[str]:
     """Ids of the ``kind`` nodes linked into ``transfer`` by allowed links of ``rels``."""
     return {
         link.source
@@ -89,7 +70,7 @@ def _parties(store: EmbeddedStore, transfer: str, rels: tuple[str, ...], kind: s
 
 
 @implements("end_users_in_country")
-def end_users_in_country(store: EmbeddedStore, country: str, statuses: list[str]) -> list[Row]:
+def end_users_in_country(store: Store, country: str, statuses: list[str]) -> list[Row]:
     rows = []
     for buyer in store.nodes("GovernmentBuyer"):
         if buyer.props.get("country") != country:
@@ -117,7 +98,7 @@ def end_users_in_country(store: EmbeddedStore, country: str, statuses: list[str]
 
 
 @implements("technologies_by_country")
-def technologies_by_country(store: EmbeddedStore, country: str | None, statuses: list[str]) -> list[Row]:
+def technologies_by_country(store: Store, country: str | None, statuses: list[str]) -> list[Row]:
     rows = []
     for (where, category), groups in index(store, "items_by_country", indexes.items_by_country).items():
         if country is not None and where != country:
@@ -129,17 +110,15 @@ def technologies_by_country(store: EmbeddedStore, country: str | None, statuses:
 
 
 @implements("vendors_reaching_agency")
-def vendors_reaching_agency(store: EmbeddedStore, agency: str, statuses: list[str]) -> list[Row]:
+def vendors_reaching_agency(store: Store, agency: str, statuses: list[str]) -> list[Row]:
     hops: dict[str, int] = {}
     transfers: dict[str, set[str]] = defaultdict(set)
-    for delivery in store.in_links(agency, "DELIVERED_TO"):
-        if not (allowed(delivery, statuses) and is_kind(store, delivery.source, "Transfer")):
-            continue
-        upstream = walk(store, [delivery.source], SUPPLY_RELS, statuses, 11, "in")
-        for node, depth in upstream.items():
-            if depth >= 1 and is_kind(store, node, "Organization"):
-                hops[node] = min(hops.get(node, depth + 1), depth + 1)
-                transfers[node].add(delivery.source)
+    for deal in deals_to(store, end_users_of(store, agency, statuses), statuses):
+        for upstream in upstream_of(store, deal.transfer, statuses):
+            if is_kind(store, upstream.entity, "Organization") and not upstream.role.startswith("parent of"):
+                depth = len(upstream.chain) + 1  # the delivery counts as a hop
+                hops[upstream.entity] = min(hops.get(upstream.entity, depth), depth)
+                transfers[upstream.entity].add(deal.transfer)
     rows = [
         {
             "vendor": vendor,
@@ -154,14 +133,15 @@ def vendors_reaching_agency(store: EmbeddedStore, agency: str, statuses: list[st
 
 
 @implements("component_suppliers")
-def component_suppliers(store: EmbeddedStore, agency: str, statuses: list[str]) -> list[Row]:
+def component_suppliers(store: Store, agency: str, statuses: list[str]) -> list[Row]:
     found: set[tuple[str, str, str, str]] = set()
+    limit = store.schema.means.hop_limits["components"]
     for delivery in store.in_links(agency, "DELIVERED_TO"):
         transfer = delivery.source
         if not (allowed(delivery, statuses) and is_kind(store, transfer, "Transfer")):
             continue
         for item in _parties(store, transfer, ("ITEM_OF",), "Product", statuses):
-            components = walk(store, [item], ("COMPONENT_OF",), statuses, 5, "in")
+            components = walk(store, [item], ("COMPONENT_OF",), statuses, limit, "in")
             for component, depth in components.items():
                 if depth < 1 or not is_kind(store, component, "Product"):
                     continue
@@ -184,7 +164,7 @@ def component_suppliers(store: EmbeddedStore, agency: str, statuses: list[str]) 
 
 
 @implements("deals_since")
-def deals_since(store: EmbeddedStore, since: str, country: str | None, statuses: list[str], limit: int) -> list[Row]:
+def deals_since(store: Store, since: str, country: str | None, statuses: list[str], limit: int) -> list[Row]:
     by_country = index(store, "deliveries_by_date", indexes.deliveries_by_date)
     dates, deliveries = by_country.get(country, ([], []))
     rows: list[Row] = []

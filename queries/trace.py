@@ -1,260 +1,115 @@
-"""``trace`` (technology -> end users) and ``reach`` (end user -> technologies).
+"""``trace`` (technology -> end users) and ``reach`` (end user or country -> what reaches it),
+as tables: one row per deal reaching an end user, with every hop's status and sources.
 
-Both are breadth-first walks over the supply relationships, so each runs in
-time linear in the part of the graph it reaches: every node is expanded once
-and remembers the hop it was first reached by, which gives each answer its
-shortest chain of cited hops. A row of the answer is one transfer reaching one
-end user, with every hop's status and sources.
+Both are built on :mod:`dualtrace.queries.walk`, which the saved queries
+``trace_technology``, ``trace_category``, ``vendors_reaching_agency`` and
+``end_users_in_country`` share, so the command line, the saved queries, the maps
+and the web pages give one answer to one question:
 
-What a path means: each hop is backed by its own sources. A path from a
-component maker through a product to a buyer says that each of those links
-was reported; it does not by itself prove that one physical unit made the
-whole journey. The ``status`` column is the weakest status along the path.
-
-Moves followed downstream (trace):
-
-    Organization -MAKES-> Product        Organization <-SUBSIDIARY_OF- subsidiary
-    Organization -SUPPLIER_OF|INTERMEDIARY_OF-> Transfer
-    Product -ITEM_OF-> Transfer          Product -COMPONENT_OF-> Product
-    Transfer -DELIVERED_TO-> GovernmentBuyer (an end user: the walk stops)
-    Transfer -DELIVERED_TO-> Organization (an integrator: the walk goes on)
-
-``reach`` follows the same moves backwards from the buyers, plus the buyers'
-subordinate units (PART_OF) and, for a country, every buyer located in it.
+- a vendor's trace includes its subsidiaries' deals, each such row saying
+  ``via`` which subsidiary (the parent did not supply it itself);
+- a category's trace has a row per product of the category and deal;
+- a reach has a row per deal reaching the end user (or any end user of the
+  country, or a unit of the body) and per organization or product upstream of
+  it, with its role: the deal's real supplier is named as such, and a
+  supplier's parent appears as a hop of its own, "parent of supplier …".
 """
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 
-from dualtrace.graph.store import EmbeddedStore
+from dualtrace.graph.model import Link
+from dualtrace.graph.protocol import Store
 from dualtrace.queries.resolve import NameIndex, resolve_category
+from dualtrace.queries.walk import Deal, deals_from, deals_to, end_users_of, maker_of, upstream_of
 
-DEFAULT_STATUSES = ("reported", "confirmed")
-STATUS_RANK = {"denied": 0, "reported": 1, "confirmed": 2}
 TECH_KINDS = ("Organization", "Product")
+DEFAULT_STATUSES = ("reported", "confirmed")
 
-# (relationship, direction) pairs followed from a node of each kind, downstream.
-# "out" follows the link as stored; "in" follows it backwards.
-DOWNSTREAM: dict[str, tuple[tuple[str, str], ...]] = {
-    "Organization": (("SUPPLIER_OF", "out"), ("INTERMEDIARY_OF", "out"), ("MAKES", "out"), ("SUBSIDIARY_OF", "in")),
-    "Product": (("ITEM_OF", "out"), ("COMPONENT_OF", "out")),
-    "Transfer": (("DELIVERED_TO", "out"),),
-}
-UPSTREAM: dict[str, tuple[tuple[str, str], ...]] = {
-    "GovernmentBuyer": (("DELIVERED_TO", "in"), ("PART_OF", "in")),
-    "Transfer": (("SUPPLIER_OF", "in"), ("INTERMEDIARY_OF", "in"), ("ITEM_OF", "in")),
-    "Product": (("MAKES", "in"), ("COMPONENT_OF", "in")),
-    "Organization": (("SUBSIDIARY_OF", "out"), ("DELIVERED_TO", "in")),
-}
-
-TRACE_COLUMNS = [
-    "origin",
-    "origin_name",
-    "end_user",
-    "end_user_name",
-    "country",
-    "transfer",
-    "transfer_name",
-    "year",
-    "suppliers",
-    "items",
-    "path",
-    "hops",
-    "status",
-    "sources",
-    "hop_details",
-]
-REACH_COLUMNS = [
-    "entity",
-    "entity_name",
-    "entity_kind",
-    "end_user",
-    "end_user_name",
-    "country",
-    "transfer",
-    "transfer_name",
-    "year",
-    "path",
-    "hops",
-    "status",
-    "sources",
-    "hop_details",
-]
+DEAL_COLUMNS = ["end_user", "end_user_name", "country", "transfer", "transfer_name", "year", "suppliers"]
+CHAIN_COLUMNS = ["path", "hops", "status", "sources", "hop_details"]
+TRACE_COLUMNS = ["origin", "origin_name", "via", "via_name", *DEAL_COLUMNS, "items", *CHAIN_COLUMNS]
+REACH_COLUMNS = ["entity", "entity_name", "entity_kind", "role", *DEAL_COLUMNS, *CHAIN_COLUMNS]
 
 
-@dataclass(frozen=True)
-class Hop:
-    """One link walked, in the direction of supply (``source`` supplies towards ``target``)."""
-
-    source: str
-    rel: str
-    target: str
-    status: str
-    sources: tuple[str, ...]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "from": self.source,
-            "rel": self.rel,
-            "to": self.target,
-            "status": self.status,
-            "sources": list(self.sources),
-        }
+def hop_details(start: str, links: list[Link]) -> list[dict[str, Any]]:
+    """Each link of a chain walked from ``start`` as a plain record (what CSV/JSON output,
+    text and maps read): ``from``/``to`` as the link is stored, and ``forward`` whether
+    the walk goes along it (``False``: a subsidiary's link to its parent, walked down)."""
+    details = []
+    current = start
+    for link in links:
+        forward = link.source == current
+        current = link.target if forward else link.source
+        details.append({"from": link.source, "rel": link.rel, "to": link.target, "forward": forward,
+                        "status": link.props.get("status"), "sources": list(link.props.get("sources") or []),
+                        "note": link.props.get("note") or ""})  # fmt: skip
+    return details
 
 
-def _neighbours(
-    store: EmbeddedStore, node: str, moves: Iterable[tuple[str, str]], statuses: frozenset[str]
-) -> Iterator[tuple[str, Hop]]:
-    """Yield (next node, hop oriented downstream) for the allowed moves."""
-    graph = store.graph
-    for rel, direction in moves:
-        adjacency = graph.succ[node] if direction == "out" else graph.pred[node]
-        for other, keyed in adjacency.items():
-            data = keyed.get(rel)
-            if data is None:
-                continue
-            props = data["props"]
-            status = props.get("status", "reported")
-            if status not in statuses:
-                continue
-            sources = tuple(props.get("sources", ()))
-            if direction == "out":
-                yield other, Hop(node, rel, other, status, sources)
-            else:
-                yield other, Hop(other, rel, node, status, sources)
-
-
-def _walk(
-    store: EmbeddedStore,
-    starts: list[str],
-    moves: dict[str, tuple[tuple[str, str], ...]],
-    statuses: frozenset[str],
-    max_hops: int,
-    stop_kinds: tuple[str, ...],
-) -> dict[str, tuple[str | None, Hop | None]]:
-    """Breadth-first walk; returns node -> (previous node, hop used). Nodes of
-    ``stop_kinds`` are reached but not expanded (end users, for trace)."""
-    parent: dict[str, tuple[str | None, Hop | None]] = {s: (None, None) for s in starts}
-    depth = dict.fromkeys(starts, 0)
-    queue = deque(starts)
-    while queue:
-        node = queue.popleft()
-        kind = store.kind_of(node)
-        if kind is None or (kind in stop_kinds and depth[node] > 0) or depth[node] >= max_hops:
-            continue
-        for other, hop in _neighbours(store, node, moves.get(kind, ()), statuses):
-            if other not in parent:
-                parent[other] = (node, hop)
-                depth[other] = depth[node] + 1
-                queue.append(other)
-    return parent
-
-
-def _chain(parent: dict[str, tuple[str | None, Hop | None]], node: str) -> list[Hop]:
-    hops: list[Hop] = []
-    while True:
-        previous, hop = parent[node]
-        if previous is None or hop is None:
-            return hops
-        hops.append(hop)
-        node = previous
-
-
-def _describe(store: EmbeddedStore, hops: list[Hop]) -> dict[str, Any]:
-    """Path text, weakest status and the de-duplicated sources of a chain of hops."""
-    names = [store.name_of(hops[0].source)] + [store.name_of(h.target) for h in hops] if hops else []
+def describe(store: Store, start: str, links: list[Link]) -> dict[str, Any]:
+    """Path text, weakest status and the sources of a chain walked from ``start``."""
+    details = hop_details(start, links)
+    path = store.name_of(start)
+    for hop in details:  # → along a link, ← against it (a parent, then its subsidiary)
+        path += f" → {store.name_of(hop['to'])}" if hop["forward"] else f" ← {store.name_of(hop['from'])}"
     sources: list[str] = []
-    for hop in hops:
-        sources.extend(s for s in hop.sources if s not in sources)
-    weakest = min((h.status for h in hops), key=STATUS_RANK.__getitem__, default="confirmed")
+    for link in links:
+        sources.extend(s for s in link.props.get("sources") or () if s not in sources)
     return {
-        "path": " → ".join(names),
-        "hops": len(hops),
-        "status": weakest,
+        "path": path,
+        "hops": len(links),
+        "status": store.schema.means.weakest(str(x.props.get("status")) for x in links),
         "sources": sources,
-        "hop_details": [h.as_dict() for h in hops],
+        "hop_details": details,
     }
 
 
-def _transfer_facts(store: EmbeddedStore, transfer: str) -> dict[str, Any]:
-    node = store.get(transfer)
-    props = node.props if node else {}
-    suppliers = [
-        store.name_of(link.source)
-        for link in store.in_links(transfer)
-        if link.rel in ("SUPPLIER_OF", "INTERMEDIARY_OF")
-    ]
-    items = [store.name_of(link.source) for link in store.in_links(transfer, "ITEM_OF")]
+def _year(value: Any) -> int | None:
+    return value if isinstance(value, int) else None
+
+
+def deal_facts(store: Store, transfer: str, end_user: str, statuses: Iterable[str]) -> dict[str, Any]:
+    """The deal and its end user as columns: name, year, the deal's own parties and items."""
+    deal, buyer = store.get(transfer), store.get(end_user)
+    allowed = tuple(statuses)
+    parties = store.neighbours(transfer, store.schema.means.deal_parties, "in", allowed)
+    items = store.neighbours(transfer, ["ITEM_OF"], "in", allowed)
     return {
+        "end_user": end_user,
+        "end_user_name": buyer.name if buyer else end_user,
+        "country": (buyer.props.get("country") if buyer else None) or "",
         "transfer": transfer,
-        "transfer_name": props.get("name", transfer),
-        "year": props.get("year"),
-        "suppliers": "; ".join(suppliers),
-        "items": "; ".join(items),
+        "transfer_name": deal.name if deal else transfer,
+        "year": _year(deal.props.get("year")) if deal else None,
+        "suppliers": "; ".join(sorted({store.name_of(x.source) for x in parties})),
+        "items": "; ".join(sorted({store.name_of(x.source) for x in items})),
     }
 
 
-def _end_user_facts(store: EmbeddedStore, buyer: str) -> dict[str, Any]:
-    node = store.get(buyer)
+def _trace_row(store: Store, deal: Deal, statuses: Iterable[str], lead_in: Link | None = None) -> dict[str, Any]:
+    """A deal as a trace row; ``lead_in``: a category's product shown after its maker."""
+    start, chain = (lead_in.source, [lead_in, *deal.chain]) if lead_in is not None else (deal.start, deal.chain)
     return {
-        "end_user": buyer,
-        "end_user_name": node.name if node else buyer,
-        "country": (node.props.get("country") if node else None) or "",
+        "origin": deal.start,
+        "origin_name": store.name_of(deal.start),
+        "via": deal.via,
+        "via_name": store.name_of(deal.via) if deal.via else None,
+        **deal_facts(store, deal.transfer, deal.end_user, statuses),
+        **describe(store, start, chain),
     }
-
-
-def trace_from(
-    store: EmbeddedStore,
-    starts: list[str],
-    *,
-    statuses: Iterable[str] = DEFAULT_STATUSES,
-    max_hops: int = 12,
-    lead_in: dict[str, Hop] | None = None,
-) -> pd.DataFrame:
-    """Every (transfer, end user) reachable downstream of ``starts`` (node ids), one row each.
-
-    ``lead_in`` maps a start to a hop shown before it (a product's maker), so that
-    a path from a product category still names the vendor."""
-    lead_in = lead_in or {}
-    allowed = frozenset(statuses)
-    parent = _walk(store, starts, DOWNSTREAM, allowed, max_hops, stop_kinds=("GovernmentBuyer",))
-    rows = []
-    for node in parent:
-        if store.kind_of(node) != "Transfer":
-            continue
-        for buyer, hop in _neighbours(store, node, (("DELIVERED_TO", "out"),), allowed):
-            if store.kind_of(buyer) != "GovernmentBuyer":
-                continue
-            hops = [*reversed(_chain(parent, node)), hop]
-            if hops[0].source in lead_in:
-                hops.insert(0, lead_in[hops[0].source])
-            origin = hops[0].source
-            rows.append(
-                {
-                    "origin": origin,
-                    "origin_name": store.name_of(origin),
-                    **_end_user_facts(store, buyer),
-                    **_transfer_facts(store, node),
-                    **_describe(store, hops),
-                }
-            )
-    frame = pd.DataFrame(rows, columns=TRACE_COLUMNS)
-    return frame.sort_values(["country", "end_user_name", "hops", "transfer"], ignore_index=True)
 
 
 def trace(
-    store: EmbeddedStore,
+    store: Store,
     technology: str | None = None,
     *,
     category: str | None = None,
     statuses: Iterable[str] = DEFAULT_STATUSES,
-    max_hops: int = 12,
 ) -> pd.DataFrame:
     """End users reached by a technology: a vendor or product (name, alias or id), or a
     product ``category`` from the schema's controlled list.
@@ -266,65 +121,55 @@ def trace(
     """
     if (technology is None) == (category is None):
         raise ValueError("give a technology or a category, not both")
+    statuses = tuple(statuses)
+    rows = []
     if category is not None:
         wanted = resolve_category(store, category)
-        starts = sorted(n.id for n in store.nodes("Product") if n.props.get("category") == wanted)
-        makers: dict[str, Hop] = {}
-        for product in starts:
-            for _maker, hop in _neighbours(store, product, (("MAKES", "in"),), frozenset(statuses)):
-                makers.setdefault(product, hop)
-        return trace_from(store, starts, statuses=statuses, max_hops=max_hops, lead_in=makers)
-    starts = [NameIndex(store, TECH_KINDS).resolve(technology or "", "vendor or product")]
-    return trace_from(store, starts, statuses=statuses, max_hops=max_hops)
+        for product in sorted(n.id for n in store.nodes("Product") if n.props.get("category") == wanted):
+            maker = maker_of(store, product, statuses)
+            rows += [_trace_row(store, deal, statuses, maker) for deal in deals_from(store, product, statuses)]
+    else:
+        start = NameIndex(store, TECH_KINDS).resolve(technology or "", "vendor or product")
+        rows = [_trace_row(store, deal, statuses) for deal in deals_from(store, start, statuses)]
+    frame = pd.DataFrame(rows, columns=TRACE_COLUMNS, dtype=object)  # object: a year stays 2017, never 2017.0
+    return frame.sort_values(["country", "end_user_name", "transfer", "origin"], ignore_index=True)
 
 
-def reach(
-    store: EmbeddedStore, target: str, *, statuses: Iterable[str] = DEFAULT_STATUSES, max_hops: int = 12
-) -> pd.DataFrame:
-    """Every vendor, product and component upstream of an end user, or of all end users
-    in a country (ISO code, name or id). One row per upstream entity, with the shortest
-    cited path from it to an end user (the dossier lists every transfer).
+def resolve_end_user(store: Store, target: str) -> str:
+    """An end user or a country (ISO code, name or id) as a node id."""
+    found = f"country:{target.upper()}"
+    if store.kind_of(found) == "Country":
+        return found
+    return NameIndex(store, ("GovernmentBuyer", "Country")).resolve(target, "end user or country")
+
+
+def reach(store: Store, target: str, *, statuses: Iterable[str] = DEFAULT_STATUSES) -> pd.DataFrame:
+    """Every deal reaching an end user (and its units), or every end user of a country,
+    with each organization and product upstream of the deal and its role.
 
     >>> from dualtrace.demo_data import starter_store
     >>> "CloudWalk Technology Co., Ltd." in set(reach(starter_store(), "ZW")["entity_name"])
     True
     """
-    found = f"country:{target.upper()}"
-    if store.kind_of(found) != "Country":
-        found = NameIndex(store, ("GovernmentBuyer", "Country")).resolve(target, "end user or country")
-    if store.kind_of(found) == "Country":
-        buyers = sorted(
-            link.source
-            for link in store.in_links(found, "LOCATED_IN")
-            if store.kind_of(link.source) == "GovernmentBuyer"
-        )
-    else:
-        buyers = [found]
-    allowed = frozenset(statuses)
-    parent = _walk(store, buyers, UPSTREAM, allowed, max_hops, stop_kinds=())
+    statuses = tuple(statuses)
+    found = resolve_end_user(store, target)
     rows = []
-    for node in parent:
-        kind = store.kind_of(node)
-        if kind not in TECH_KINDS:
-            continue
-        hops = _chain(parent, node)  # upstream walk: hops already run from `node` towards the buyer
-        delivery = next(
-            (h for h in reversed(hops) if h.rel == "DELIVERED_TO" and store.kind_of(h.target) == "GovernmentBuyer"),
-            None,
-        )
-        end_user = delivery.target if delivery else (hops[-1].target if hops else node)
-        facts = (
-            _transfer_facts(store, delivery.source) if delivery else {"transfer": "", "transfer_name": "", "year": None}
-        )
-        rows.append(
-            {
-                "entity": node,
-                "entity_name": store.name_of(node),
-                "entity_kind": kind,
-                **_end_user_facts(store, end_user),
-                **{k: facts[k] for k in ("transfer", "transfer_name", "year")},
-                **_describe(store, hops),
-            }
-        )
-    frame = pd.DataFrame(rows, columns=REACH_COLUMNS)
-    return frame.sort_values(["entity_kind", "hops", "entity_name"], ignore_index=True)
+    for deal in deals_to(store, end_users_of(store, found, statuses), statuses):
+        facts = {k: v for k, v in deal_facts(store, deal.transfer, deal.end_user, statuses).items() if k != "items"}
+        upstream = upstream_of(store, deal.transfer, statuses)
+        if not upstream:  # the deal reaches the end user though no supplier is recorded: still listed
+            rows.append({"entity": None, "role": "no supplier recorded", **facts,
+                         **describe(store, deal.transfer, [deal.delivery])})  # fmt: skip
+        for found_upstream in upstream:
+            rows.append(
+                {
+                    "entity": found_upstream.entity,
+                    "entity_name": store.name_of(found_upstream.entity),
+                    "entity_kind": store.kind_of(found_upstream.entity),
+                    "role": found_upstream.role,
+                    **facts,
+                    **describe(store, found_upstream.entity, [*found_upstream.chain, deal.delivery]),
+                }
+            )
+    frame = pd.DataFrame(rows, columns=REACH_COLUMNS, dtype=object)
+    return frame.sort_values(["country", "end_user_name", "transfer", "hops", "entity_name"], ignore_index=True)

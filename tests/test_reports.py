@@ -55,7 +55,11 @@ def test_vendor_report(starter):
 def test_country_report(starter):
     markdown = country_report(starter, "Zimbabwe").markdown(starter)
     footnotes_resolve(markdown)
-    assert "| CloudWalk Technology Co., Ltd. | Organization | Government of Zimbabwe |" in markdown
+    # the deal, its buyer, and CloudWalk named as the deal's supplier
+    assert (
+        "| CloudWalk mass facial recognition project for Zimbabwe | Government of Zimbabwe | "
+        "CloudWalk Technology Co., Ltd. | supplier |"
+    ) in markdown
     check_snapshot("report-zw.md", markdown)
     with pytest.raises(NotFound):
         country_report(starter, "Atlantis")

@@ -21,7 +21,7 @@ from typing import Any
 
 import networkx as nx
 
-from dualtrace.graph.store import EmbeddedStore
+from dualtrace.graph.protocol import Store
 
 LIST_SEPARATOR = "; "
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -36,7 +36,7 @@ def _text(value: Any) -> Any:
     return str(value)
 
 
-def citation_text(store: EmbeddedStore, source_ids: Iterable[str]) -> str:
+def citation_text(store: Store, source_ids: Iterable[str]) -> str:
     """``Title, Publisher, date, URL`` for each source, separated by `` | ``."""
     parts = []
     for source_id in source_ids:
@@ -50,7 +50,7 @@ def citation_text(store: EmbeddedStore, source_ids: Iterable[str]) -> str:
     return " | ".join(parts)
 
 
-def flat_graph(store: EmbeddedStore, node_ids: Iterable[str] | None = None) -> nx.MultiDiGraph:
+def flat_graph(store: Store, node_ids: Iterable[str] | None = None) -> nx.MultiDiGraph:
     """The graph (or the part spanned by ``node_ids``) with flat, typed attributes.
     Source nodes are left out: their text is written into each link's ``citations``."""
     wanted = None if node_ids is None else set(node_ids)
@@ -80,7 +80,7 @@ def _full_date(value: str, end: bool = False) -> str:
     return value
 
 
-def write_gexf(store: EmbeddedStore, path: Path, node_ids: Iterable[str] | None = None) -> Path:
+def write_gexf(store: Store, path: Path, node_ids: Iterable[str] | None = None) -> Path:
     """GEXF 1.2 for Gephi. A link with a ``since`` or ``until`` date gets a spell, so
     Gephi's timeline shows it from when it began until it ended; undated links
     are always shown."""
@@ -96,14 +96,14 @@ def write_gexf(store: EmbeddedStore, path: Path, node_ids: Iterable[str] | None 
     return path
 
 
-def write_graphml(store: EmbeddedStore, path: Path, node_ids: Iterable[str] | None = None) -> Path:
+def write_graphml(store: Store, path: Path, node_ids: Iterable[str] | None = None) -> Path:
     """GraphML (yEd, Cytoscape, Gephi)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     nx.write_graphml(flat_graph(store, node_ids), path)
     return path
 
 
-def write_node_link(store: EmbeddedStore, path: Path, node_ids: Iterable[str] | None = None) -> Path:
+def write_node_link(store: Store, path: Path, node_ids: Iterable[str] | None = None) -> Path:
     """node-link JSON (d3, networkx ``node_link_graph``)."""
     data = nx.node_link_data(flat_graph(store, node_ids), edges="links")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -138,7 +138,7 @@ def _columns(items: Iterable[dict[str, Any]], first: list[str]) -> list[str]:
     return list(seen)
 
 
-def write_csv(store: EmbeddedStore, folder: Path, node_ids: Iterable[str] | None = None) -> Path:
+def write_csv(store: Store, folder: Path, node_ids: Iterable[str] | None = None) -> Path:
     """``nodes.csv`` (id, kind, label, properties) and ``edges.csv`` (source, target,
     rel, status, dates, sources, citations, note, ...)."""
     graph = flat_graph(store, node_ids)
@@ -150,7 +150,7 @@ def write_csv(store: EmbeddedStore, folder: Path, node_ids: Iterable[str] | None
     return folder
 
 
-def write_kumu(store: EmbeddedStore, folder: Path, node_ids: Iterable[str] | None = None) -> Path:
+def write_kumu(store: Store, folder: Path, node_ids: Iterable[str] | None = None) -> Path:
     """Kumu's spreadsheet layout: ``elements.csv`` (Label, Type, Description, Tags,
     ...) and ``connections.csv`` (From, To, Type, ...). Kumu joins connections to
     elements by label, so labels are made unique (the id is added to repeats)."""
@@ -193,7 +193,7 @@ def write_kumu(store: EmbeddedStore, folder: Path, node_ids: Iterable[str] | Non
     return folder
 
 
-def write_ftm(store: EmbeddedStore, path: Path, node_ids: Iterable[str] | None = None) -> Path:
+def write_ftm(store: Store, path: Path, node_ids: Iterable[str] | None = None) -> Path:
     """FollowTheMoney entities, one JSON object per line (see :mod:`dualtrace.render.ftm_export`)."""
     from dualtrace.render.ftm_export import ftm_entities
 
@@ -204,19 +204,19 @@ def write_ftm(store: EmbeddedStore, path: Path, node_ids: Iterable[str] | None =
     return path
 
 
-def _neo4j_admin(store: EmbeddedStore, folder: Path, node_ids: Iterable[str] | None = None) -> Path:
+def _neo4j_admin(store: Store, folder: Path, node_ids: Iterable[str] | None = None) -> Path:
     from dualtrace.render.neo4j_export import write_neo4j_admin
 
     return write_neo4j_admin(store, folder, node_ids)
 
 
-def _cypher(store: EmbeddedStore, path: Path, node_ids: Iterable[str] | None = None) -> Path:
+def _cypher(store: Store, path: Path, node_ids: Iterable[str] | None = None) -> Path:
     from dualtrace.render.neo4j_export import write_cypher
 
     return write_cypher(store, path, node_ids)
 
 
-Writer = Callable[[EmbeddedStore, Path, Iterable[str] | None], Path]
+Writer = Callable[[Store, Path, Iterable[str] | None], Path]
 EXPORTS: dict[str, tuple[Writer, str]] = {
     "gexf": (write_gexf, "GEXF for Gephi, links dated as spells (one file)"),
     "graphml": (write_graphml, "GraphML (one file)"),
@@ -227,3 +227,5 @@ EXPORTS: dict[str, tuple[Writer, str]] = {
     "neo4j-admin": (_neo4j_admin, "CSVs and import.sh for neo4j-admin database import full (a folder)"),
     "cypher": (_cypher, "a parameterised script for cypher-shell (one file)"),
 }
+# The file suffix of the formats that write one file (the others write a folder).
+SUFFIXES = {"gexf": ".gexf", "graphml": ".graphml", "node-link": ".json", "ftm": ".ftm.json", "cypher": ".cypher"}

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from dualtrace.graph.model import Link, Node
-from dualtrace.graph.store import EmbeddedStore
+from dualtrace.graph.protocol import Store
 
 PARTY_SCHEMA = {"Organization": "Company", "GovernmentBuyer": "PublicBody", "Person": "Person"}
 
@@ -34,7 +34,7 @@ def _entity(entity_id: str, schema: str, **props: Any) -> dict[str, Any]:
     return {"id": entity_id, "schema": schema, "properties": properties}
 
 
-def _sourcing(store: EmbeddedStore, link: Link) -> dict[str, Any]:
+def _sourcing(store: Store, link: Link) -> dict[str, Any]:
     """status/summary/sourceUrl/publisher of a relationship entity."""
     url = publisher = None
     for source_id in link.props.get("sources", []):
@@ -60,7 +60,7 @@ def _party(node: Node) -> dict[str, Any]:
     )
 
 
-def _contract(store: EmbeddedStore, transfer: Node, included: set[str]) -> Iterator[dict[str, Any]]:
+def _contract(store: Store, transfer: Node, included: set[str]) -> Iterator[dict[str, Any]]:
     recipients = [link.target for link in store.out_links(transfer.id, "DELIVERED_TO")]
     items = [store.name_of(link.source) for link in store.in_links(transfer.id, "ITEM_OF")]
     delivered = next(store.out_links(transfer.id, "DELIVERED_TO"), None)
@@ -96,7 +96,7 @@ RELATIONS: dict[str, tuple[str, str, str, str | None]] = {
 }
 
 
-def _relation(store: EmbeddedStore, link: Link) -> dict[str, Any] | None:
+def _relation(store: Store, link: Link) -> dict[str, Any] | None:
     ident = f"{link.source}--{link.rel.lower()}--{link.target}"
     common = {
         "startDate": link.props.get("since"),
@@ -117,7 +117,7 @@ def _relation(store: EmbeddedStore, link: Link) -> dict[str, Any] | None:
                    **{source_prop: link.source, target_prop: link.target}, **extra, **common)  # fmt: skip
 
 
-def ftm_entities(store: EmbeddedStore, node_ids: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
+def ftm_entities(store: Store, node_ids: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
     """Every entity of the graph (or of ``node_ids``) that FollowTheMoney can express."""
     wanted = None if node_ids is None else set(node_ids)
     included: set[str] = set()

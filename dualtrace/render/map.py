@@ -21,22 +21,9 @@ from typing import Any
 
 import pandas as pd
 
-from dualtrace.graph.store import EmbeddedStore
+from dualtrace.graph.protocol import Store
 
 VIS_VERSION = "vis-9.1.2"
-
-# Colour and shape per node kind; also the legend, in this order.
-KIND_STYLE: dict[str, dict[str, str]] = {
-    "Organization": {"color": "#1f77b4", "shape": "dot", "label": "Organization (vendor, integrator, parent)"},
-    "Product": {"color": "#2ca02c", "shape": "square", "label": "Product or technology"},
-    "Transfer": {"color": "#9467bd", "shape": "diamond", "label": "Transfer (a reported deal)"},
-    "GovernmentBuyer": {"color": "#d62728", "shape": "triangle", "label": "Government end user"},
-    "Person": {"color": "#e377c2", "shape": "star", "label": "Person (owner, director, official)"},
-    "Country": {"color": "#7f7f7f", "shape": "ellipse", "label": "Country"},
-    "List": {"color": "#ff7f0e", "shape": "box", "label": "Sanctions or control list"},
-    "Regime": {"color": "#8c564b", "shape": "box", "label": "Export-control regime"},
-}
-STATUS_DASHES = {"confirmed": False, "reported": [6, 4], "denied": [2, 6]}
 
 
 def _asset(name: str) -> str:
@@ -50,7 +37,7 @@ def _script_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _citation(store: EmbeddedStore, source_id: str) -> dict[str, str]:
+def _citation(store: Store, source_id: str) -> dict[str, str]:
     """A citation for the page: its text and, apart, its URL (made a link in the side panel)."""
     node = store.get(source_id)
     if node is None:
@@ -69,7 +56,7 @@ def _year(value: Any) -> int | None:
     return int(text[:4]) if len(text) >= 4 and text[:4].isdigit() else None
 
 
-def graph_payload(store: EmbeddedStore, node_ids: Iterable[str] | None = None) -> dict[str, Any]:
+def graph_payload(store: Store, node_ids: Iterable[str] | None = None) -> dict[str, Any]:
     """Nodes and edges for the page: every node except Sources (they appear as citations
     of the links), restricted to ``node_ids`` when given. Each carries what the page's
     filters need: kind, country, category, status and years."""
@@ -113,7 +100,9 @@ def graph_payload(store: EmbeddedStore, node_ids: Iterable[str] | None = None) -
                 "citations": [_citation(store, s) for s in props.get("sources", [])],
             }
         )
-    return {"nodes": nodes, "edges": edges, "styles": KIND_STYLE, "dashes": STATUS_DASHES}
+    styles = store.schema.styles  # colour and shape per kind (the legend, in this order), dashes per status
+    dashes = {status: style["dashes"] for status, style in styles["statuses"].items()}
+    return {"nodes": nodes, "edges": edges, "styles": styles["kinds"], "dashes": dashes}
 
 
 def nodes_of_paths(frame: pd.DataFrame) -> set[str]:
@@ -126,7 +115,7 @@ def nodes_of_paths(frame: pd.DataFrame) -> set[str]:
 
 
 def render_map(
-    store: EmbeddedStore,
+    store: Store,
     path: Path,
     *,
     node_ids: Iterable[str] | None = None,

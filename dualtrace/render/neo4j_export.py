@@ -18,15 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from dualtrace.graph.neo4j_store import _name, link_batches, node_batches, schema_statements
+from dualtrace.graph.protocol import Store
 from dualtrace.graph.schema import PropertySpec
-from dualtrace.graph.store import EmbeddedStore
 
 ADMIN_TYPES = {"list": "string[]", "year": "int", "number": "float"}
 DELIMITERS = ("|", "¦", "§", "~")
 SCRIPT_BATCH = 500
 
 
-def _subset(store: EmbeddedStore, node_ids: Iterable[str] | None) -> tuple[list[Any], list[Any]]:
+def _subset(store: Store, node_ids: Iterable[str] | None) -> tuple[list[Any], list[Any]]:
     wanted = None if node_ids is None else set(node_ids)
     nodes = [n for n in store.nodes() if wanted is None or n.id in wanted or n.kind == "Source"]
     present = {n.id for n in nodes}
@@ -48,7 +48,7 @@ def _header(name: str, spec: PropertySpec | None) -> str:
     return name if kind == "string" else f"{name}:{kind}"
 
 
-def write_neo4j_admin(store: EmbeddedStore, folder: Path, node_ids: Iterable[str] | None = None) -> Path:
+def write_neo4j_admin(store: Store, folder: Path, node_ids: Iterable[str] | None = None) -> Path:
     """One CSV per node kind and per relationship type, with neo4j-admin headers,
     plus ``import.sh`` holding the exact command to run."""
     nodes, links = _subset(store, node_ids)
@@ -121,7 +121,7 @@ def cypher_value(value: Any) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
-def write_cypher(store: EmbeddedStore, path: Path, node_ids: Iterable[str] | None = None) -> Path:
+def write_cypher(store: Store, path: Path, node_ids: Iterable[str] | None = None) -> Path:
     """A cypher-shell script: constraints and indexes, then batches of
     ``:param rows => [...]`` followed by an ``UNWIND $rows ... MERGE`` statement."""
     nodes, links = _subset(store, node_ids)

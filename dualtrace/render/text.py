@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from dualtrace.graph.store import EmbeddedStore
+from dualtrace.graph.protocol import Store
 from dualtrace.queries.dossier import Dossier, citations
 
 FORMATS = ("table", "csv", "json")
@@ -33,7 +33,7 @@ class Footnotes:
     def marks(self, source_ids: list[str]) -> str:
         return "[" + ",".join(str(self.number(s)) for s in source_ids) + "]"
 
-    def render(self, store: EmbeddedStore) -> str:
+    def render(self, store: Store) -> str:
         lines = ["Sources:"]
         for index, row in enumerate(citations(store, self.order).itertuples(index=False), start=1):
             parts = [f'"{row.title}"', row.publisher, row.date, row.url]
@@ -41,25 +41,68 @@ class Footnotes:
         return "\n".join(lines)
 
 
-def _hop_line(store: EmbeddedStore, hops: list[dict[str, Any]], notes: Footnotes) -> str:
-    parts = [store.name_of(hops[0]["from"])] if hops else []
+def _hop_line(store: Store, hops: list[dict[str, Any]], notes: Footnotes) -> str:
+    """A chain as text, each link with its direction, status, citation marks and note:
+    ``A --SUPPLIER_OF reported [2]--> deal`` or, walked backwards, ``parent <--SUBSIDIARY_OF [1]-- child``."""
+    if not hops:
+        return ""
+    first = hops[0]
+    parts = [store.name_of(first["from"] if first.get("forward", True) else first["to"])]
+    noted: set[str] = set()
     for hop in hops:
         status = "" if hop["status"] == "confirmed" else f" {hop['status']}"
-        parts.append(f"--{hop['rel']}{status} {notes.marks(hop['sources'])}--> {store.name_of(hop['to'])}")
+        label = f"{hop['rel']}{status} {notes.marks(hop['sources'])}"
+        forward = hop.get("forward", True)
+        parts.append(f"--{label}--> " if forward else f"<--{label}-- ")
+        parts[-1] += store.name_of(hop["to"] if forward else hop["from"])
+        if hop.get("note") and hop["note"] not in noted:  # a deal's note is on each of its links: show it once
+            noted.add(hop["note"])
+            parts[-1] += f" (note: {hop['note']})"
     return " ".join(parts)
 
 
-def paths_table(store: EmbeddedStore, frame: pd.DataFrame, heading: str, end_column: str = "end_user_name") -> str:
-    """A numbered list of paths, each hop with its citation marks, then the sources."""
+def _wrap(text: str) -> str:
+    return textwrap.fill(text, width=110, initial_indent="   ", subsequent_indent="     ")
+
+
+def _year(year: Any) -> str:
+    return f", {int(year)}" if year is not None and not pd.isna(year) else ""
+
+
+def paths_table(store: Store, frame: pd.DataFrame, heading: str) -> str:
+    """A trace as a numbered list of deals, each with its chain of cited hops, then the sources."""
     if frame.empty:
-        return f"{heading}\n(no paths found)"
+        return f"{heading}\n(no deals found)"
     notes = Footnotes()
     lines = [heading, ""]
     for index, row in enumerate(frame.to_dict(orient="records"), start=1):
         country = f" ({row['country']})" if row.get("country") else ""
-        lines.append(f"{index}. {row[end_column]}{country} — status: {row['status']}")
-        hop_line = _hop_line(store, row["hop_details"], notes)
-        lines.append(textwrap.fill(hop_line, width=110, initial_indent="   ", subsequent_indent="     "))
+        via = f" — via subsidiary {row['via_name']}" if row.get("via") else ""
+        lines.append(f"{index}. {row['end_user_name']}{country} — {row['transfer_name']}{_year(row['year'])} — "
+                     f"status: {row['status']}{via}")  # fmt: skip
+        lines.append(_wrap(_hop_line(store, row["hop_details"], notes)))
+    lines += ["", notes.render(store)]
+    return "\n".join(lines)
+
+
+def reach_table(store: Store, frame: pd.DataFrame, heading: str) -> str:
+    """A reach as a numbered list of deals: the deal, its real suppliers, then each
+    organization or product upstream of it with its role and chain of cited hops."""
+    if frame.empty:
+        return f"{heading}\n(no deals found)"
+    notes = Footnotes()
+    lines = [heading]
+    deals = frame.groupby(["country", "end_user_name", "transfer"], sort=False, dropna=False)
+    for index, (_key, rows) in enumerate(deals, start=1):
+        first = rows.iloc[0]
+        country = f" ({first['country']})" if first["country"] else ""
+        suppliers = first["suppliers"] or "no supplier recorded"
+        lines += ["", f"{index}. {first['transfer_name']}{_year(first['year'])} -> {first['end_user_name']}{country}",
+                  f"   supplied by: {suppliers}"]  # fmt: skip
+        for row in rows.to_dict(orient="records"):
+            if not row["entity"]:
+                continue
+            lines.append(_wrap(f"- {row['role']}: {_hop_line(store, row['hop_details'], notes)}"))
     lines += ["", notes.render(store)]
     return "\n".join(lines)
 
@@ -83,15 +126,11 @@ def frame_output(frame: pd.DataFrame, fmt: str) -> str:
     return str(flat.to_csv(index=False))
 
 
-def _year(year: Any) -> str:
-    return f", {year}" if pd.notna(year) and year else ""
-
-
 def _dates(since: str, until: str) -> str:
     return f"since {since or '?'}" + (f" until {until}" if until else "")
 
 
-def dossier_table(store: EmbeddedStore, d: Dossier) -> str:
+def dossier_table(store: Store, d: Dossier) -> str:
     """The dossier as sections of text with citation marks."""
     notes = Footnotes()
     s = d.summary

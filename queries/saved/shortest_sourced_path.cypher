@@ -24,7 +24,7 @@
 //     - ['source:ipvm-hikvision-xinjiang-2018', 'source:seed-wassenaar-note-2024']
 //     hops: 5
 MATCH (a {id: $from_entity}), (b {id: $to_entity})
-MATCH p = allShortestPaths((a)-[:MAKES|SUPPLIER_OF|INTERMEDIARY_OF|ITEM_OF|COMPONENT_OF|DELIVERED_TO|SUBSIDIARY_OF|OWNER_OF|DIRECTOR_OF|PARTNER_OF|PART_OF*..12]-(b))
+MATCH p = allShortestPaths((a)-[:MAKES|SUPPLIER_OF|INTERMEDIARY_OF|ITEM_OF|COMPONENT_OF|DELIVERED_TO|SUBSIDIARY_OF|OWNER_OF|DIRECTOR_OF|PARTNER_OF|PART_OF|LINKED_TO*..12]-(b))
 WHERE all(r IN relationships(p) WHERE r.status IN $statuses)
 RETURN [n IN nodes(p) | n.id] AS path, [n IN nodes(p) | n.name] AS names,
        [r IN relationships(p) | type(r)] AS rels, [r IN relationships(p) | r.sources] AS sources,

@@ -3,12 +3,15 @@
 // params:
 //   entity: {type: entity, example: org:cloudwalk, doc: "the vendor (org:...) or product (product:...) to trace from"}
 //   statuses: {type: list, default: [reported, confirmed], doc: "link statuses every hop may have; add denied to see contested links"}
-// returns: [end_user, end_user_name, country, transfer, transfer_name, year, status, sources]
+// returns: [end_user, end_user_name, country, transfer, transfer_name, year, status, sources, via]
 // notes: >
 //   Follows supply links downstream (makes, supplies, brokers, is an item or a
 //   component of, is delivered to) for up to 12 hops, through integrators that
-//   receive a deal and supply another. One row per deal reaching a government
-//   end user; status and sources are those of the delivery link.
+//   receive a deal and supply another. A company's trace includes its
+//   subsidiaries' deals (up to 5 levels down): via names the subsidiary (the one
+//   with the smallest id) when the company does not reach the deal itself. One
+//   row per deal reaching a government end user; status and sources are those
+//   of the delivery link. `dualtrace trace` answers the same question.
 // example:
 //   params: {entity: 'org:huawei'}
 //   rows:
@@ -20,6 +23,7 @@
 //     year: null
 //     status: reported
 //     sources: ['source:epoch-ecuador-2018']
+//     via: null
 //   - end_user: buyer:ke-nps
 //     end_user_name: National Police Service (Kenya)
 //     country: KE
@@ -28,6 +32,7 @@
 //     year: 2015
 //     status: confirmed
 //     sources: ['source:aptantech-kenya-2016', 'source:huawei-kenya-2016', 'source:itnewsafrica-kenya-2015']
+//     via: null
 //   - end_user: buyer:pk-punjab
 //     end_user_name: Government of Punjab, Pakistan (Lahore Safe City project)
 //     country: PK
@@ -36,6 +41,7 @@
 //     year: 2016
 //     status: reported
 //     sources: ['source:yousufi-lahore']
+//     via: null
 //   - end_user: buyer:rs-police
 //     end_user_name: Serbian police (Ministry of Interior)
 //     country: RS
@@ -44,6 +50,7 @@
 //     year: 2019
 //     status: reported
 //     sources: ['source:ap-belgrade-2019']
+//     via: null
 //   - end_user: buyer:ug-intelligence
 //     end_user_name: Ugandan intelligence services
 //     country: UG
@@ -52,6 +59,7 @@
 //     year: null
 //     status: reported
 //     sources: ['source:greydynamics-uganda-2020']
+//     via: null
 //   - end_user: buyer:ug-police
 //     end_user_name: Uganda Police
 //     country: UG
@@ -60,13 +68,20 @@
 //     year: 2019
 //     status: reported
 //     sources: ['source:uganda-cctv-2019']
+//     via: null
 MATCH (start {id: $entity})
-MATCH p = (start)-[:MAKES|SUPPLIER_OF|INTERMEDIARY_OF|ITEM_OF|COMPONENT_OF|DELIVERED_TO*1..12]->(t:Transfer)
+OPTIONAL MATCH o = (sub:Organization)-[:SUBSIDIARY_OF*1..5]->(start)
+WHERE all(r IN relationships(o) WHERE r.status IN $statuses)
+WITH start, collect(DISTINCT sub) AS subsidiaries
+UNWIND [start] + subsidiaries AS origin
+MATCH p = (origin)-[:MAKES|SUPPLIER_OF|INTERMEDIARY_OF|ITEM_OF|COMPONENT_OF|DELIVERED_TO*1..12]->(t:Transfer)
 WHERE all(r IN relationships(p) WHERE r.status IN $statuses)
-WITH DISTINCT t
+WITH start, t, collect(DISTINCT origin.id) AS origins
+WITH t, CASE WHEN start.id IN origins THEN null
+             ELSE reduce(m = null, x IN origins | CASE WHEN m IS NULL OR x < m THEN x ELSE m END) END AS via
 MATCH (t)-[d:DELIVERED_TO]->(b:GovernmentBuyer)
 WHERE d.status IN $statuses
 RETURN b.id AS end_user, b.name AS end_user_name, b.country AS country,
        t.id AS transfer, t.name AS transfer_name, t.year AS year,
-       d.status AS status, d.sources AS sources
+       d.status AS status, d.sources AS sources, via
 ORDER BY country, end_user, transfer

@@ -8,7 +8,9 @@
 //   hops counts links from the company to the agency along the shortest chain
 //   (1 is impossible: a company supplies a deal, which is delivered, so a direct
 //   supplier is 2 hops away; a maker of an item is 3). transfers lists the deals
-//   delivered to the agency that the company's chains lead to.
+//   delivered to the agency that the company's chains lead to. Deals delivered to
+//   the agency's units (PART_OF, up to 3 levels) count as reaching it, as in
+//   `dualtrace reach`, which answers the same question deal by deal.
 // example:
 //   params: {agency: 'buyer:urumqi-ccc'}
 //   rows:
@@ -27,7 +29,12 @@
 //     vendor_country: US
 //     hops: 4
 //     transfers: ['transfer:sugon-urumqi-ccc']
-MATCH (t:Transfer)-[d:DELIVERED_TO]->(agency {id: $agency})
+MATCH (agency {id: $agency})
+OPTIONAL MATCH u = (unit:GovernmentBuyer)-[:PART_OF*1..3]->(agency)
+WHERE all(r IN relationships(u) WHERE r.status IN $statuses)
+WITH [agency] + collect(DISTINCT unit) AS bodies
+UNWIND bodies AS body
+MATCH (t:Transfer)-[d:DELIVERED_TO]->(body)
 WHERE d.status IN $statuses
 MATCH p = (o:Organization)-[:MAKES|SUPPLIER_OF|INTERMEDIARY_OF|ITEM_OF|COMPONENT_OF|DELIVERED_TO*1..11]->(t)
 WHERE all(r IN relationships(p) WHERE r.status IN $statuses)

@@ -1,0 +1,307 @@
+"""The walks every question shares: one implementation per question.
+
+``trace`` (which end users does a technology reach?), ``reach`` (what reaches an
+end user or a country?), the saved queries that ask the same things, the maps
+and the web pages all call these functions, and the ``.cypher`` files state the
+same meaning for Neo4j (tests/test_meaning.py checks that they name the same
+relationships and hop limits). What the relationships mean comes from
+``graph/schema.yaml`` (``meaning``), never from lists written here.
+
+One rule for a link's status everywhere: a link is followed when its status is
+one of the statuses asked for (:func:`~dualtrace.graph.protocol.status_allowed`).
+
+What a chain means: each link is backed by its own sources. A chain from a
+component maker through a product to a buyer says that each of those links was
+reported; it does not by itself prove that one physical unit made the whole
+journey. A chain is as strong as its weakest link.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict, deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from dualtrace.graph.model import Link
+from dualtrace.graph.protocol import Store
+
+# A breadth-first tree: node -> (the node it was first reached from, the link used).
+Tree = dict[str, tuple[str | None, Link | None]]
+
+
+def other_end(link: Link, node: str) -> str:
+    return link.target if link.source == node else link.source
+
+
+def breadth_first(
+    store: Store, starts: Iterable[str], rels: Iterable[str], direction: str, statuses: Iterable[str], max_hops: int
+) -> tuple[Tree, dict[str, int]]:
+    """Every node within ``max_hops`` allowed links of ``rels`` from ``starts`` (in the
+    links' stored direction, ``out``; backwards, ``in``; or ``both``), with the link it
+    was first reached by and its distance: what ``(start)-[:A|B*1..max_hops]->(x)``
+    reaches, with the length of its shortest path. Neighbours are taken in id order,
+    so the tree is the same whatever the store."""
+    rels, allowed = tuple(rels), tuple(statuses)
+    tree: Tree = {}
+    depth: dict[str, int] = {}
+    for start in starts:
+        if start not in tree and store.has(start):
+            tree[start], depth[start] = (None, None), 0
+    queue = deque(tree)
+    while queue:
+        node = queue.popleft()
+        if depth[node] >= max_hops:
+            continue
+        links = sorted(store.neighbours(node, rels, direction, allowed), key=lambda x: (other_end(x, node), x.rel))
+        for link in links:
+            nxt = other_end(link, node)
+            if nxt not in tree:
+                tree[nxt], depth[nxt] = (node, link), depth[node] + 1
+                queue.append(nxt)
+    return tree, depth
+
+
+def chain_to(tree: Tree, node: str) -> list[Link]:
+    """The links from the start of ``tree`` to ``node``, in walk order."""
+    links: list[Link] = []
+    while True:
+        previous, link = tree[node]
+        if previous is None or link is None:
+            return links[::-1]
+        links.append(link)
+        node = previous
+
+
+# -- trace: from a technology to the end users it reaches --------------------------
+
+
+@dataclass
+class Deal:
+    """One deal reaching one end user, and the chain of links that leads there.
+
+    ``start`` is where ``chain`` begins (the technology asked about); ``via`` names
+    the subsidiary a parent's trace went through (None when the parent reaches the
+    deal itself; the chain then begins with the ownership links down to it);
+    ``chain`` runs, in walk order, from ``start`` to the deal and ends with the
+    delivery."""
+
+    transfer: str
+    end_user: str
+    delivery: Link
+    start: str
+    via: str | None = None
+    chain: list[Link] = field(default_factory=list)
+
+
+def subsidiaries(store: Store, org: str, statuses: Iterable[str]) -> dict[str, list[Link]]:
+    """Subsidiaries (and theirs, up to the ownership hop limit) of ``org``, each with the
+    chain of ownership links from the parent down to it."""
+    meaning = store.schema.means
+    tree, _ = breadth_first(store, [org], meaning.ownership, "in", statuses, meaning.hop_limits["ownership"])
+    return {node: chain_to(tree, node) for node in tree if node != org}
+
+
+def deals_from(store: Store, start: str, statuses: Iterable[str], *, with_subsidiaries: bool = True) -> list[Deal]:
+    """Every (deal, end user) downstream of ``start`` over supply links, up to the supply
+    hop limit; for an organization, its subsidiaries' deals too, labelled ``via``
+    the subsidiary (the one with the smallest id, when several reach a deal and the
+    parent itself does not). Sorted by end user and deal."""
+    meaning = store.schema.means
+    allowed = tuple(statuses)
+    origins: dict[str, list[Link]] = {start: []}
+    if with_subsidiaries and store.kind_of(start) == "Organization":
+        origins.update(sorted(subsidiaries(store, start, allowed).items()))
+    found: dict[str, tuple[str, list[Link]]] = {}  # transfer -> (origin, chain from the start)
+    for origin, ownership in origins.items():
+        tree, _ = breadth_first(store, [origin], meaning.supply, "out", allowed, meaning.hop_limits["supply"])
+        for node in tree:
+            if node != origin and store.kind_of(node) == "Transfer" and node not in found:
+                # parent <- subsidiary (ownership links walked backwards), then the subsidiary's supply chain
+                found[node] = (origin, [*ownership, *chain_to(tree, node)])
+    deals = []
+    for transfer, (origin, chain) in found.items():
+        for delivery in store.neighbours(transfer, ["DELIVERED_TO"], "out", allowed):
+            if store.kind_of(delivery.target) in meaning.end_users:
+                via = None if origin == start else origin
+                deals.append(Deal(transfer, delivery.target, delivery, start, via, [*chain, delivery]))
+    return sorted(deals, key=lambda d: (d.end_user, d.transfer))
+
+
+def maker_of(store: Store, product: str, statuses: Iterable[str]) -> Link | None:
+    """A product's maker link (the first by maker id), shown before a category's chains."""
+    makers = sorted(store.neighbours(product, ["MAKES"], "in", tuple(statuses)), key=lambda link: link.source)
+    return makers[0] if makers else None
+
+
+# -- reach: what reaches an end user or a country ---------------------------------
+
+
+@dataclass
+class Upstream:
+    """An organization or product upstream of a deal, its role, and its chain to the deal."""
+
+    entity: str
+    role: str
+    chain: list[Link]
+
+
+def end_users_of(store: Store, target: str, statuses: Iterable[str]) -> list[str]:
+    """The end users a reach question is about: every end user of a country (by its
+    ``country``), or a body and its subordinate units (up to the units hop limit)."""
+    meaning = store.schema.means
+    if store.kind_of(target) == "Country":
+        code = target.split(":", 1)[1]
+        return sorted(n.id for kind in meaning.end_users for n in store.nodes(kind) if n.props.get("country") == code)
+    tree, _ = breadth_first(store, [target], meaning.units, "in", statuses, meaning.hop_limits["units"])
+    return sorted(tree)
+
+
+def deals_to(store: Store, end_users: Iterable[str], statuses: Iterable[str]) -> list[Deal]:
+    """Every deal delivered to one of ``end_users``, one per (deal, end user)."""
+    allowed = tuple(statuses)
+    deals = []
+    for end_user in end_users:
+        for delivery in store.neighbours(end_user, ["DELIVERED_TO"], "in", allowed):
+            if store.kind_of(delivery.source) == "Transfer":
+                deals.append(Deal(delivery.source, end_user, delivery, delivery.source, None, [delivery]))
+    return sorted(deals, key=lambda d: (d.end_user, d.transfer))
+
+
+def _role(store: Store, entity: str, chain: list[Link]) -> str:
+    """What an upstream entity is to a deal, read off its chain to the deal."""
+    rels = [link.rel for link in chain]
+    if len(rels) == 1:
+        return {"SUPPLIER_OF": "supplier", "INTERMEDIARY_OF": "intermediary", "ITEM_OF": "item"}.get(rels[0], rels[0])
+    if "DELIVERED_TO" in rels:
+        return "upstream, through an integrator"
+    if store.kind_of(entity) == "Product":
+        return "component"
+    return "component maker" if "COMPONENT_OF" in rels else "maker"
+
+
+def upstream_of(store: Store, transfer: str, statuses: Iterable[str]) -> list[Upstream]:
+    """Organizations and products upstream of a deal over supply links (up to the supply
+    hop limit, the delivery counting as one), each with its role and chain; then the
+    parents of the deal's own parties, each as an ownership link of its own, with the
+    role "parent of …": a parent is never shown as the deal's supplier."""
+    meaning = store.schema.means
+    allowed = tuple(statuses)
+    tree, _ = breadth_first(store, [transfer], meaning.supply, "in", allowed, meaning.hop_limits["supply"] - 1)
+    found = []
+    for node in tree:
+        if node == transfer or store.kind_of(node) not in ("Organization", "Product"):
+            continue
+        chain = chain_to(tree, node)[::-1]  # from the entity towards the deal
+        found.append(Upstream(node, _role(store, node, chain), chain))
+    parties = [u for u in found if len(u.chain) == 1 and u.chain[0].rel in meaning.deal_parties]
+    seen = {u.entity for u in found}
+    for party in parties:
+        for link in sorted(store.neighbours(party.entity, meaning.ownership, "out", allowed), key=lambda x: x.target):
+            if link.target not in seen:
+                seen.add(link.target)
+                found.append(Upstream(link.target, f"parent of {party.role} {store.name_of(party.entity)}",
+                                      [link, *party.chain]))  # fmt: skip
+    return found
+
+
+# -- paths: how two entities are connected ----------------------------------------
+
+
+def path_rels(store: Store) -> tuple[str, ...]:
+    """The relationships a sourced path may use (supply and connections), each either way."""
+    meaning = store.schema.means
+    return (*meaning.supply, *meaning.connections)
+
+
+def _expand(
+    store: Store, frontier: list[str], seen: dict[str, list[str]], statuses: tuple[str, ...]
+) -> dict[str, list[str]]:
+    """One breadth-first layer: each newly reached node with the frontier nodes it was reached from."""
+    layer: dict[str, list[str]] = {}
+    excluded = store.schema.means.path_excludes
+    for node in frontier:
+        for link in store.neighbours(node, path_rels(store), "both", statuses):
+            nxt = other_end(link, node)
+            if nxt in seen or store.kind_of(nxt) in excluded:
+                continue
+            if node not in layer.setdefault(nxt, []):
+                layer[nxt].append(node)
+    return layer
+
+
+def shortest_node_paths(store: Store, start: str, end: str, statuses: Iterable[str]) -> Iterator[list[str]]:
+    """Every shortest node sequence from ``start`` to ``end`` over allowed path links in
+    either direction, within the path hop limit, in ascending order of the list of ids
+    (Cypher's ``ORDER BY path``), produced one at a time: between two hubs there can be
+    millions, and a caller with a limit takes only the first few.
+
+    The search grows from both ends, a layer at a time from the smaller frontier,
+    until the two meet: it visits far less of a large graph than a search from one end."""
+    allowed = tuple(statuses)
+    max_hops = store.schema.means.hop_limits["path"]
+    if not store.has(start) or not store.has(end) or start == end:
+        return
+    # toward[side][node]: the nodes one step nearer that side's end, on shortest routes
+    toward: tuple[dict[str, list[str]], dict[str, list[str]]] = ({start: []}, {end: []})
+    frontiers = ([start], [end])
+    depth = [0, 0]
+    meeting: list[str] = []
+    while not meeting:
+        if depth[0] + depth[1] >= max_hops or not frontiers[0] or not frontiers[1]:
+            return
+        side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
+        layer = _expand(store, frontiers[side], toward[side], allowed)
+        toward[side].update(layer)
+        depth[side] += 1
+        frontiers = (list(layer), frontiers[1]) if side == 0 else (frontiers[0], list(layer))
+        meeting = [node for node in layer if node in frontiers[1 - side]]
+    successors: dict[str, set[str]] = defaultdict(set)
+    for side, forwards in ((0, False), (1, True)):
+        stack, seen = list(meeting), set(meeting)
+        while stack:  # link each side towards the end, only where it leads through a meeting node
+            node = stack.pop()
+            for other in toward[side][node]:
+                if forwards:
+                    successors[node].add(other)
+                else:
+                    successors[other].add(node)
+                if other not in seen:
+                    seen.add(other)
+                    stack.append(other)
+
+    def forward(node: str) -> Iterator[list[str]]:
+        if node == end:
+            yield [end]
+            return
+        for nxt in sorted(successors[node]):
+            for rest in forward(nxt):
+                yield [node, *rest]
+
+    yield from forward(start)
+
+
+def chains_along(store: Store, nodes: list[str], statuses: Iterable[str]) -> Iterator[tuple[Link, ...]]:
+    """The chains of links along a node sequence, in ascending order of their types:
+    two entities joined by links of two kinds make two chains, as in Cypher."""
+    allowed = tuple(statuses)
+    hops = [
+        sorted(
+            (link for link in store.neighbours(a, path_rels(store), "both", allowed) if other_end(link, a) == b),
+            key=lambda link: link.rel,
+        )
+        for a, b in itertools.pairwise(nodes)
+    ]
+    return itertools.product(*hops)
+
+
+def sourced_chains(
+    store: Store, start: str, end: str, statuses: Iterable[str]
+) -> Iterator[tuple[list[str], tuple[Link, ...]]]:
+    """Every shortest chain of sourced links between two entities, as (node ids, links),
+    in the order of the saved query ``shortest_sourced_path`` (its first is what
+    ``map --path`` draws)."""
+    allowed = tuple(statuses)
+    for nodes in shortest_node_paths(store, start, end, allowed):
+        for chain in chains_along(store, nodes, allowed):
+            yield nodes, chain
