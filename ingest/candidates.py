@@ -92,28 +92,36 @@ def find_candidates(store: EmbeddedStore, new_ids: Iterable[str], decisions: Dec
     if not new_ids:
         return []
     entries: dict[str, _Entry] = {}
-    by_key: dict[tuple[str, str], set[str]] = defaultdict(set)
-    by_word: dict[tuple[str, str], set[str]] = defaultdict(set)
+    # (group, name key or word) -> identifier schemes held -> ids: entities holding an identifier of
+    # a scheme the new entity holds too are another record of that dataset, never a candidate,
+    # so whole groups of them are passed over without a look at each
+    by_key: dict[tuple[str, str], dict[frozenset[str], set[str]]] = defaultdict(lambda: defaultdict(set))
+    by_word: dict[tuple[str, str], dict[frozenset[str], set[str]]] = defaultdict(lambda: defaultdict(set))
+    word_count: dict[tuple[str, str], int] = defaultdict(int)
     for node in store.nodes():
         group = group_of.get(node.kind)
         if group not in REVIEWED_GROUPS:
             continue
         entry = entries[node.id] = _entry(node)
+        held = frozenset(entry.schemes)
         for key in entry.keys:
-            by_key[group, key].add(node.id)
+            by_key[group, key][held].add(node.id)
         for word in set(entry.name_key.split()):
-            by_word[group, word].add(node.id)
+            by_word[group, word][held].add(node.id)
+            word_count[group, word] += 1
     found: dict[tuple[str, str], Candidate] = {}
     for node_id in new_ids:
         new = entries[node_id]
         group = group_of[new.node.kind]
+        own = frozenset(new.schemes)
         block: set[str] = set()
-        for key in new.keys:
-            block |= by_key.get((group, key), set())
-        for word in set(new.name_key.split()):
-            members = by_word.get((group, word), set())
-            if len(members) <= BLOCK_LIMIT:
-                block |= members
+        tables = [by_key.get((group, key), {}) for key in new.keys]
+        rare = [word for word in set(new.name_key.split()) if word_count[group, word] <= BLOCK_LIMIT]
+        tables += [by_word.get((group, word), {}) for word in rare]
+        for table in tables:
+            for held, ids in table.items():
+                if not held & own:
+                    block |= ids
         scored = []
         for other_id in block - {node_id}:
             pair = (min(node_id, other_id), max(node_id, other_id))

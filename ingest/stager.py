@@ -319,5 +319,5 @@ class Staging:
             else:
                 links.append(Link(key[0], key[1], key[2], merged))
                 applied.links_updated += 1
-        store.add(nodes, links, validate=False)
+        store.add(nodes, links, where=f"import of {self.dataset}")
         return applied
