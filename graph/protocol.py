@@ -22,8 +22,6 @@ from typing import Any, Protocol
 from dualtrace.graph.model import Link, Node
 from dualtrace.graph.schema import Schema
 
-DIRECTIONS = ("out", "in", "both")
-
 
 class Store(Protocol):
     """A graph of the schema's nodes and links (see module docstring)."""

@@ -114,12 +114,6 @@ class Schema:
         """The properties a link of ``rel`` may carry: provenance plus its own."""
         return {**self.provenance, **self.relationships[rel].properties}
 
-    def kind_for_prefix(self, prefix: str) -> NodeKind | None:
-        for kind in self.nodes.values():
-            if kind.prefix == prefix:
-                return kind
-        return None
-
     def enum_values(self, kind: str, prop: str) -> tuple[str, ...]:
         return self.nodes[kind].properties[prop].values
 

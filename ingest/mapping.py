@@ -46,7 +46,6 @@ ENTITY_KEYS = ("kind", "properties", "optional", "each", "id", "when")
 LINK_KEYS = ("from", "rel", "to", "to_record", "match", "properties", "status", "note")
 PROVENANCE_KEYS = ("status", "since", "until", "note")
 CITATION_KEYS = ("title", "publisher", "url", "date", "kind", "note")
-RESOLVED_KINDS = ("Organization", "GovernmentBuyer", "Person", "Product", "List", "Regime")
 
 
 class MappingError(DualtraceError):

@@ -13,7 +13,6 @@ this module holds what they share.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -92,13 +91,6 @@ def order_by(rows: list[Row], *columns: str) -> list[Row]:
         name = column.lstrip("-")
         rows.sort(key=lambda row, name=name: _null_last(row[name]), reverse=descending)  # type: ignore[misc]
     return rows
-
-
-def first_rows(rows: Iterable[Row], limit: int, *columns: str) -> list[Row]:
-    """``ORDER BY columns LIMIT limit`` (ascending), keeping only the winners in memory."""
-    if limit <= 0:
-        return []
-    return heapq.nsmallest(limit, rows, key=lambda row: tuple(_null_last(row[c]) for c in columns))
 
 
 def sorted_names(store: Store, ids: Iterable[str]) -> list[str]:

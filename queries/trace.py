@@ -24,11 +24,12 @@ import pandas as pd
 
 from dualtrace.graph.model import Link
 from dualtrace.graph.protocol import Store
+from dualtrace.graph.schema import load_schema
 from dualtrace.queries.resolve import NameIndex, resolve_category
 from dualtrace.queries.walk import Deal, deals_from, deals_to, end_users_of, maker_of, upstream_of
 
 TECH_KINDS = ("Organization", "Product")
-DEFAULT_STATUSES = ("reported", "confirmed")
+DEFAULT_STATUSES = load_schema().means.default_statuses  # reported and confirmed; denied only when asked
 
 DEAL_COLUMNS = ["end_user", "end_user_name", "country", "transfer", "transfer_name", "year", "suppliers"]
 CHAIN_COLUMNS = ["path", "hops", "status", "sources", "hop_details"]
