@@ -14,11 +14,20 @@ import click
 
 from dualtrace.cli_import import IMPORT_COMMANDS
 from dualtrace.cli_neo4j import NEO4J_COMMANDS
-from dualtrace.cli_options import Output, Scope, denied_option, output_options, scope_options, statuses_for
+from dualtrace.cli_options import (
+    Output,
+    Scope,
+    denied_option,
+    output_options,
+    scope_options,
+    statuses_for,
+    when_options,
+)
 from dualtrace.cli_output import OUTPUT_COMMANDS
 from dualtrace.cli_queries import QUERY_COMMANDS
 from dualtrace.cli_support import friendly_errors, no_wait_option, open_workspace, workspace_for_writing
 from dualtrace.demo_data import build_workspace
+from dualtrace.graph.dates import When, dated
 from dualtrace.graph.store import ENV_WORKSPACE, EmbeddedStore, default_workspace
 from dualtrace.ingest.starter import load_starter
 from dualtrace.queries.dossier import dossier as dossier_query
@@ -101,10 +110,11 @@ def load(ctx: click.Context, replace: bool, no_wait: bool) -> None:
 @click.option("--category", "-c", help="A product category, e.g. facial_recognition (see `dualtrace categories`).")
 @output_options()
 @denied_option
+@when_options
 @click.pass_context
 @friendly_errors
 def trace_cmd(
-    ctx: click.Context, technology: str | None, category: str | None, out: Output, include_denied: bool
+    ctx: click.Context, technology: str | None, category: str | None, out: Output, include_denied: bool, when: When
 ) -> None:
     """End users that a TECHNOLOGY (vendor or product, by name, alias or id) or a
     --category reaches, one row per deal, with the sources of every hop. A company's
@@ -117,7 +127,7 @@ def trace_cmd(
     """
     if (technology is None) == (category is None):
         raise click.UsageError("Give a TECHNOLOGY or --category (one of them).")
-    store = open_workspace(ctx)
+    store = dated(open_workspace(ctx), when)
     result = trace(store, technology, category=category, statuses=statuses_for(include_denied))
     heading = f"End users reached by {category or technology}:"
     out.emit(paths_table(store, result, heading) if out.fmt == "table" else frame_output(result, out.fmt))
@@ -127,9 +137,10 @@ def trace_cmd(
 @click.argument("target")
 @output_options()
 @denied_option
+@when_options
 @click.pass_context
 @friendly_errors
-def reach_cmd(ctx: click.Context, target: str, out: Output, include_denied: bool) -> None:
+def reach_cmd(ctx: click.Context, target: str, out: Output, include_denied: bool, when: When) -> None:
     """Every deal reaching TARGET: an end user (name or id, its subordinate units
     included) or a country (ISO code such as ZW, or name); for each deal, its real
     supplier and the organizations and products upstream of it, a supplier's parent
@@ -140,7 +151,7 @@ def reach_cmd(ctx: click.Context, target: str, out: Output, include_denied: bool
       dualtrace reach ZW
       dualtrace reach "Kenya" --format json
     """
-    store = open_workspace(ctx)
+    store = dated(open_workspace(ctx), when)
     result = reach(store, target, statuses=statuses_for(include_denied))
     heading = f"Deals reaching {target}, and what supplies them:"
     out.emit(reach_table(store, result, heading) if out.fmt == "table" else frame_output(result, out.fmt))
@@ -149,16 +160,17 @@ def reach_cmd(ctx: click.Context, target: str, out: Output, include_denied: bool
 @main.command("dossier")
 @click.argument("vendor")
 @output_options(formats=("table", "json"))
+@when_options
 @click.pass_context
 @friendly_errors
-def dossier_cmd(ctx: click.Context, vendor: str, out: Output) -> None:
+def dossier_cmd(ctx: click.Context, vendor: str, out: Output, when: When) -> None:
     """A VENDOR's products, transfers, buyers, countries, listings and sources.
 
     \b
     Example:
       dualtrace dossier dahua
     """
-    store = open_workspace(ctx)
+    store = dated(open_workspace(ctx), when)
     result = dossier_query(store, vendor)
     out.emit(dossier_table(store, result) if out.fmt == "table" else dossier_json(result))
 
@@ -166,12 +178,15 @@ def dossier_cmd(ctx: click.Context, vendor: str, out: Output) -> None:
 @main.command("map")
 @output_options(formats=("html",), default_format="html", default_target=Path("dualtrace-map.html"))
 @scope_options
+@when_options
 @click.option("--title", default="dualtrace relationship map", show_default=True)
 @click.option("--caption", default="", help="Text under the title (default: counts and how to read the map).")
 @click.option("--credit", default=None, help="Credit line at the foot of the map (who made it, from what).")
 @click.pass_context
 @friendly_errors
-def map_cmd(ctx: click.Context, out: Output, scope: Scope, title: str, caption: str, credit: str | None) -> None:
+def map_cmd(
+    ctx: click.Context, out: Output, scope: Scope, when: When, title: str, caption: str, credit: str | None
+) -> None:
     """Write an offline HTML map (whole graph, or one trace, reach, neighbourhood,
     path or saved query's result) with filters, search, a legend, and each link's sources in a side panel.
 
@@ -181,9 +196,9 @@ def map_cmd(ctx: click.Context, out: Output, scope: Scope, title: str, caption: 
       dualtrace map --trace huawei -o huawei.html --title "Huawei Safe City"
       dualtrace map --around dahua -o dahua.html
       dualtrace map --path nvidia "Xinjiang Public Security Bureau" -o path.html
-      dualtrace map --query deals_after_listing -o exposure.html
+      dualtrace map --query deals_while_listed -o exposure.html
     """
-    store = open_workspace(ctx)
+    store = dated(open_workspace(ctx), when)
     selection = scope.select(store)
     if selection.message:
         click.echo(selection.message, err=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from dualtrace.cli_options import Output, output_options
 from dualtrace.cli_support import friendly_errors, no_wait_option, open_workspace, workspace_for_writing
 from dualtrace.graph.errors import DualtraceError
 from dualtrace.ingest.decisions import Decision, Decisions, read_review
@@ -24,6 +25,8 @@ from dualtrace.ingest.importer import companions_writable, run_import, write_com
 from dualtrace.ingest.mapping import check_mapping
 from dualtrace.ingest.merge import merge, merges, split
 from dualtrace.ingest.values import ValueProblem, parse_date
+from dualtrace.queries.changes import changes_between_dates, changes_between_imports, markdown
+from dualtrace.render.text import frame_output
 
 
 def companion(workspace: Path, suffix: str) -> Path:
@@ -206,4 +209,45 @@ def resolve_split(ctx: click.Context, keep: str, drop: str, note: str, no_wait: 
     click.echo(f"Split {drop} from {keep}; later imports keep them apart.")
 
 
-IMPORT_COMMANDS = (import_cmd, imports_cmd, formats_cmd, mapping_group, resolve_group)
+@click.command("changes")
+@click.option("--dataset", help="The dataset (its id, e.g. source:dataset-ofac-sdn or ofac-sdn; default: the last one "
+              "imported).")  # fmt: skip
+@click.option("--import", "number", type=int, help="Which import of the dataset (1 = its first; default: the last).")
+@click.option(
+    "--from", "start", metavar="DATE", help="Instead of imports: what the graph's dates say happened after DATE ..."
+)
+@click.option("--to", "end", metavar="DATE", help="... and by DATE.")
+@output_options(formats=("table", "csv", "json", "markdown"))
+@click.pass_context
+@friendly_errors
+def changes_cmd(
+    ctx: click.Context, dataset: str | None, number: int | None, start: str | None, end: str | None, out: Output
+) -> None:
+    """What changed between two imports of a dataset (by default its last import against the
+    version before it: listings added and ended, entities added, links whose status, dates or
+    sources changed, records removed), or, with --from and --to, between two dates.
+
+    \b
+    Examples:
+      dualtrace changes --dataset ofac-sdn
+      dualtrace changes --from 2024-01-01 --to 2024-12-31 --format markdown -o changes.md
+    """
+    store = open_workspace(ctx)
+    if start or end:
+        if not (start and end):
+            raise DualtraceError("Give both --from DATE and --to DATE.")
+        frame = changes_between_dates(store, start, end)
+        title = f"Changes after {start} and by {end}"
+    else:
+        frame = changes_between_imports(store, dataset, number)
+        which = "last" if number is None else f"#{number}"
+        title = f"Changes made by the {which} import of {dataset or 'the dataset imported last'}"
+    if out.fmt == "markdown":
+        out.emit(markdown(frame, title))
+    elif out.fmt == "table":
+        out.emit(f"{title}:\n" + (frame.to_string(index=False) if len(frame) else "(no changes)"))
+    else:
+        out.emit(frame_output(frame, out.fmt))
+
+
+IMPORT_COMMANDS = (import_cmd, imports_cmd, changes_cmd, formats_cmd, mapping_group, resolve_group)

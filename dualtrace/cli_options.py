@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import click
 
+from dualtrace.graph.dates import When
 from dualtrace.graph.errors import DualtraceError
 from dualtrace.graph.protocol import Store
 from dualtrace.queries.paths import path as sourced_path
@@ -85,6 +86,25 @@ def output_options(
         return wrapped  # type: ignore[return-value]
 
     return decorate
+
+
+def when_options(func: F) -> F:
+    """``--as-of DATE`` and ``--dated-only``, handed to the command as ``when: When``; the
+    command asks its questions of ``dated(store, when)`` (graph/dates.py gives the rule)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, as_of: str | None = None, dated_only: bool = False, **kwargs: Any) -> Any:
+        if dated_only and not as_of:
+            raise DualtraceError("--dated-only goes with --as-of DATE.")
+        return func(*args, when=When.parse(as_of, dated_only), **kwargs)
+
+    wrapped = click.option("--dated-only", is_flag=True,
+                           help="With --as-of, leave out links and deals without a date.")(wrapper)  # fmt: skip
+    wrapped = click.option("--as-of", "as_of", metavar="DATE",
+                           help="The graph as its sources describe it on DATE (YYYY, YYYY-MM or YYYY-MM-DD): "
+                                "links that began by then and had not ended. Undated links are kept, marked "
+                                "undated.")(wrapped)  # fmt: skip
+    return wrapped  # type: ignore[return-value]
 
 
 def statuses_for(include_denied: bool) -> tuple[str, ...]:

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import click
 
-from dualtrace.cli_options import Output, Scope, output_options, scope_options
+from dualtrace.cli_options import Output, Scope, output_options, scope_options, when_options
 from dualtrace.cli_support import friendly_errors, open_workspace
+from dualtrace.graph.dates import When, dated
 from dualtrace.graph.model import slugify
 from dualtrace.render.exports import EXPORTS, SUFFIXES
 from dualtrace.render.report import country_report, vendor_report
@@ -21,9 +22,10 @@ from dualtrace.render.report import country_report, vendor_report
               help="; ".join(f"{name}: {doc}" for name, (_, doc) in sorted(EXPORTS.items())))  # fmt: skip
 @click.argument("output", type=click.Path(path_type=Path))
 @scope_options
+@when_options
 @click.pass_context
 @friendly_errors
-def export_cmd(ctx: click.Context, fmt: str, output: Path, scope: Scope) -> None:
+def export_cmd(ctx: click.Context, fmt: str, output: Path, scope: Scope, when: When) -> None:
     """Write the graph (or one trace, reach, neighbourhood or path) to OUTPUT in another
     tool's format (OUTPUT - for standard output, for the formats that write one file).
 
@@ -33,7 +35,7 @@ def export_cmd(ctx: click.Context, fmt: str, output: Path, scope: Scope) -> None
       dualtrace export --format kumu kumu/ --trace hikvision
       dualtrace export --format node-link - --path nvidia buyer:xuar-psb
     """
-    store = open_workspace(ctx)
+    store = dated(open_workspace(ctx), when)
     selection = scope.select(store)
     if selection.message:
         click.echo(selection.message, err=True)
@@ -53,8 +55,8 @@ def report_group() -> None:
     """Write a Markdown and an HTML report, every row footnoted to its sources."""
 
 
-def _write(ctx: click.Context, report_name: str, out: Output, build: object) -> None:
-    store = open_workspace(ctx)
+def _write(ctx: click.Context, report_name: str, out: Output, when: When, build: object) -> None:
+    store = dated(open_workspace(ctx), when)
     report = build(store)  # type: ignore[operator]
     if out.to_stdout and out.target is not None:  # -o -: the Markdown, for a pipe
         click.echo(report.markdown(store))
@@ -70,23 +72,25 @@ report_output = output_options(formats=("markdown",), default_format="markdown")
 @report_group.command("vendor")
 @click.argument("name")
 @report_output
+@when_options
 @click.pass_context
 @friendly_errors
-def report_vendor(ctx: click.Context, name: str, out: Output) -> None:
+def report_vendor(ctx: click.Context, name: str, out: Output, when: When) -> None:
     """A vendor's products, transfers and buyers, listings and corporate links: Markdown
     and HTML at the -o stem (default: report-<name>), or the Markdown alone with -o -."""
-    _write(ctx, name, out, lambda store: vendor_report(store, name))
+    _write(ctx, name, out, when, lambda store: vendor_report(store, name))
 
 
 @report_group.command("country")
 @click.argument("code")
 @report_output
+@when_options
 @click.pass_context
 @friendly_errors
-def report_country(ctx: click.Context, code: str, out: Output) -> None:
+def report_country(ctx: click.Context, code: str, out: Output, when: When) -> None:
     """Government buyers in a country, what reaches them, and listings: Markdown and HTML
     at the -o stem (default: report-<code>), or the Markdown alone with -o -."""
-    _write(ctx, code, out, lambda store: country_report(store, code))
+    _write(ctx, code, out, when, lambda store: country_report(store, code))
 
 
 OUTPUT_COMMANDS = (export_cmd, report_group)

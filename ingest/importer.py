@@ -196,6 +196,9 @@ def run_import(
     applied = staging.apply()
     for name in ("nodes_added", "nodes_updated", "links_added", "links_updated", "unchanged"):
         setattr(report, name, getattr(applied, name))
+    report.entities_added = [i for i in applied.new_ids if i != version.source.id]
+    report.links_added_keys = [list(key) for key in applied.new_links]
+    report.links_changed = [[*key[:3], key[3]] for key in applied.changed_links]
     if changes.removed:
         _end_dropped(store, version, staged_links, report)
     remember(store, version, staging.digests, report.records)
@@ -227,6 +230,7 @@ def _end_dropped(store: EmbeddedStore, version: Any, staged: set[tuple[str, str,
     spared = {f"{version.dataset}#{r.version_key}" for r in report.rejected}
     ended = end_dropped_links(store, version, staged, spared)
     report.ended = [_describe(store, link) for link in ended]
+    report.ended_links = [list(link.key) for link in ended]
 
 
 def _describe(store: EmbeddedStore, link: Link) -> str:

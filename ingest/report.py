@@ -15,6 +15,7 @@ from dualtrace.ingest.staging import Rejected
 from dualtrace.ingest.versions import DATE_FROM_MTIME
 
 SHOWN = 10  # rejected records, warnings and named records shown in the summary
+MAX_LOGGED = 100_000  # entities and links the import log names, per import
 
 
 @dataclass
@@ -51,6 +52,10 @@ class ImportReport:
     records_unchanged: int = 0
     records_removed: list[str] = field(default_factory=list)
     ended: list[str] = field(default_factory=list)  # the links a removed record ended, as readable lines
+    ended_links: list[list[str]] = field(default_factory=list)  # the same, as [source, rel, target]
+    entities_added: list[str] = field(default_factory=list)
+    links_added_keys: list[list[str]] = field(default_factory=list)
+    links_changed: list[list[Any]] = field(default_factory=list)  # [source, rel, target, [fields changed]]
     notes: list[str] = field(default_factory=list)  # what the reader should know (a date's origin, ...)
     rejected: list[Rejected] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
@@ -62,7 +67,8 @@ class ImportReport:
 
     def log_entry(self) -> dict[str, Any]:
         """The import log's entry: counts, and the records a newer version changed or removed."""
-        skip = ("rejected", "warnings", "candidates", "records_added", "records_changed", "records_removed", "notes")
+        skip = ("rejected", "warnings", "candidates", "records_added", "records_changed", "records_removed", "notes",
+                "ended", "entities_added", "links_added_keys", "links_changed", "ended_links")  # fmt: skip
         entry = {k: v for k, v in self.__dict__.items() if k not in skip}
         entry["rejected"] = len(self.rejected)
         entry["warnings"] = len(self.warnings)
@@ -70,6 +76,15 @@ class ImportReport:
         entry["records_added"] = len(self.records_added)
         entry["changed_records"] = self.records_changed
         entry["removed_records"] = self.records_removed
+        # what `dualtrace changes` reads (capped: a first import of a huge file adds everything)
+        entry["changes"] = {
+            "entities_added": self.entities_added[:MAX_LOGGED],
+            "links_added": self.links_added_keys[:MAX_LOGGED],
+            "links_changed": self.links_changed[:MAX_LOGGED],
+            "links_ended": self.ended_links,
+            "truncated": max(len(self.entities_added), len(self.links_added_keys), len(self.links_changed))
+            > MAX_LOGGED,
+        }
         return entry
 
     def summary(self) -> str:
@@ -89,6 +104,8 @@ class ImportReport:
             if keys:
                 shown = ", ".join(keys[:SHOWN]) + (f" and {len(keys) - SHOWN} more" if len(keys) > SHOWN else "")
                 lines.append(f"  records {label}: {shown}")
+        if self.records_changed or self.records_removed or self.links_changed:
+            lines.append(f"  `dualtrace changes --dataset {self.dataset}` lists everything this version changed")
         if self.ended:
             lines.append(f"  links ended because their record is gone from this version ({len(self.ended)}):")
             lines += [f"    {line}" for line in self.ended[:SHOWN]]

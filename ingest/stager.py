@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from dualtrace.graph.model import Link, Node
@@ -25,6 +25,7 @@ from dualtrace.ingest.staging import Entity, Rejected, Relation, Unit
 # Reference data: no per-import provenance on the node itself.
 REFERENCE_KINDS = ("Country", "Source")
 UNREFERENCED_KINDS = ("Country", "Source", "List", "Regime")  # never the record a reference names
+CHANGE_FIELDS = ("status", "since", "until", "sources")  # what `dualtrace changes` reports of a link
 
 
 @dataclass(slots=True)
@@ -75,6 +76,8 @@ class Applied:
     """What :meth:`Staging.apply` changed."""
 
     new_ids: list[str]
+    new_links: list[tuple[str, str, str]] = field(default_factory=list)
+    changed_links: list[tuple[str, str, str, list[str]]] = field(default_factory=list)  # key and what changed
     nodes_added: int = 0
     nodes_updated: int = 0
     links_added: int = 0
@@ -309,6 +312,7 @@ class Staging:
                 props["origin"] = origin
                 links.append(Link(key[0], key[1], key[2], props))
                 applied.links_added += 1
+                applied.new_links.append(key)
                 continue
             merged = merge_props(old_props, props, owned=self.owner and old_props.get("origin") == origin)
             if self.owner and "until" in merged and "until" not in props and merged["until"] in self.dropped_on:
@@ -319,5 +323,8 @@ class Staging:
             else:
                 links.append(Link(key[0], key[1], key[2], merged))
                 applied.links_updated += 1
+                fields = [f for f in CHANGE_FIELDS if merged.get(f) != old_props.get(f)]
+                if fields:
+                    applied.changed_links.append((*key, fields))
         store.add(nodes, links, where=f"import of {self.dataset}")
         return applied

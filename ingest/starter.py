@@ -199,7 +199,8 @@ def _read_transfers(folder: Traversable | Path, data: Dataset) -> None:
             }
         )
         data.node(Node(transfer_id, "Transfer", props), where, number)
-        provenance = _provenance(row)
+        # a deal counts by its year (graph/dates.py): its links carry it when the row gives no since
+        provenance = _provenance({**row, "since": row.get("since") or row.get("year", "")})
         for supplier in split(row.get("suppliers")):
             data.link(Link(supplier, "SUPPLIER_OF", transfer_id, provenance), where, number)
         for broker in split(row.get("intermediaries")):

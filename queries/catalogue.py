@@ -13,9 +13,11 @@ this module holds what they share.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from dualtrace.graph.dates import When, dated
 from dualtrace.graph.model import Link
 from dualtrace.graph.protocol import Store, status_allowed
 from dualtrace.queries.walk import breadth_first
@@ -27,11 +29,18 @@ _REGISTRY: dict[str, Implementation] = {}
 
 
 def implements(name: str) -> Callable[[Implementation], Implementation]:
-    """Register a function as the embedded-store twin of the saved query ``name``."""
+    """Register a function as the embedded-store twin of the saved query ``name``.
+    Every query takes ``as_of`` and ``dated_only`` (queries/library.py): the twin is
+    asked of the store as it stood on that date (:func:`~dualtrace.graph.dates.dated`),
+    which applies the one rule for time, as the Cypher does next to each status test."""
 
     def register(func: Implementation) -> Implementation:
-        _REGISTRY[name] = func
-        return func
+        @functools.wraps(func)
+        def twin(store: Store, *args: Any, as_of: str | None = None, dated_only: bool = False, **kwargs: Any) -> Any:
+            return func(dated(store, When(as_of, dated_only)), *args, **kwargs)
+
+        _REGISTRY[name] = twin
+        return twin
 
     return register
 

@@ -41,6 +41,11 @@ NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 HEADER_KEYS = {"name", "question", "params", "returns", "example", "notes"}
 
 
+# Every saved query takes these, declared here once: the date the question is asked
+# about (graph/dates.py gives the rule) and whether undated links are left out.
+COMMON_PARAMS: dict[str, Param]
+
+
 class QueryFileError(DualtraceError):
     """A saved-query file cannot be read: no header, broken YAML, a bad declaration."""
 
@@ -54,6 +59,15 @@ class Param:
     example: Any = None
     doc: str = ""
     line: int = 0  # where it is declared, for lint messages
+
+
+COMMON_PARAMS = {
+    "as_of": Param("as_of", "as_of", False, None, "2020-01-01",
+                   "the graph as its sources describe it on this date (YYYY, YYYY-MM or YYYY-MM-DD); links without a "
+                   "date are kept unless dated_only"),
+    "dated_only": Param("dated_only", "boolean", False, False, False,
+                        "with as_of, leave out links (and deals) without a date"),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -159,7 +173,7 @@ def parse(path: Path, *, builtin: bool = False) -> SavedQuery:
     returns = meta["returns"]
     if not isinstance(returns, list) or not all(isinstance(c, str) for c in returns):
         raise QueryFileError(f"{path}:{_declared_line(header, 'returns', first)}: returns must be a list of columns")
-    params = _params(path, header, meta.get("params") or {})
+    params = {**_params(path, header, meta.get("params") or {}), **COMMON_PARAMS}
     body = "\n".join(text.splitlines()[body_line - 1 :]).strip()
     if not body:
         raise QueryFileError(f"{path}:{body_line}: the file has a header but no query")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dualtrace.graph.errors import DualtraceError
-from dualtrace.queries.library import QueryFileError, SavedQuery, parse
+from dualtrace.queries.library import COMMON_PARAMS, QueryFileError, SavedQuery, parse
 
 STRING = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
 PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -109,7 +109,7 @@ def check_query(query: SavedQuery) -> list[Problem]:
     without_strings = _blank_strings(code)
     used = {m.group(1): m.start() for m in reversed(list(PARAM.finditer(without_strings)))}
     for name, param in query.params.items():
-        if name not in used:
+        if name not in used and not (name in COMMON_PARAMS and not query.builtin):
             add(param.line, f"parameter {name} is declared but the query never uses ${name}")
     for name, offset in used.items():
         if name not in query.params:

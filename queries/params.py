@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from dualtrace.graph.dates import period_end
 from dualtrace.graph.errors import DualtraceError
 from dualtrace.graph.names import country_code
 
@@ -97,6 +98,23 @@ def _entity(value: Any) -> str:
     return text
 
 
+def _as_of(value: Any) -> str:
+    """A question's date as the last day of the period it names (graph/dates.py):
+    ``2019`` becomes ``2019-12-31``, so text comparison in Cypher gives the one rule."""
+    return period_end(_date(value))
+
+
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "1"):
+        return True
+    if text in ("false", "no", "0"):
+        return False
+    raise ValueError(f"{text!r} is not true or false")
+
+
 TYPES: dict[str, Callable[[Any], Any]] = {
     "string": _string,
     "integer": _integer,
@@ -105,6 +123,8 @@ TYPES: dict[str, Callable[[Any], Any]] = {
     "country": _country,
     "entity": _entity,
     "category": _category,
+    "as_of": _as_of,
+    "boolean": _boolean,
 }
 TYPE_DOCS = {
     "string": "text",
@@ -114,6 +134,8 @@ TYPE_DOCS = {
     "country": "an ISO 3166-1 alpha-2 code or a country name (PRC, Burma, ...)",
     "entity": "an entity id such as org:hikvision",
     "category": "a product category of the schema, e.g. facial_recognition",
+    "as_of": "YYYY, YYYY-MM or YYYY-MM-DD: the graph as its sources describe it on that date",
+    "boolean": "true or false",
 }
 
 

@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
+from dualtrace.graph.dates import period_end, period_start
 from dualtrace.graph.model import Link
 from dualtrace.graph.protocol import Store
 from dualtrace.queries import indexes
@@ -32,13 +33,13 @@ from dualtrace.queries.walk import other_end
 PARTY_RELS = ("SUPPLIER_OF", "INTERMEDIARY_OF", "DELIVERED_TO")
 
 
-@implements("deals_after_listing")
-def deals_after_listing(store: Store, on_list: str | None, statuses: list[str]) -> list[Row]:
+@implements("deals_while_listed")
+def deals_while_listed(store: Store, on_list: str | None, statuses: list[str]) -> list[Row]:
     rows = []
     lists = [on_list] if on_list is not None else [node.id for node in store.nodes("List")]
     listings = [link for lst in lists if is_kind(store, lst, "List") for link in store.in_links(lst, "LISTED_ON")]
     for listing in listings:
-        since = listing.props.get("since")
+        since, until = listing.props.get("since"), listing.props.get("until")
         if since is None or not allowed(listing, statuses):
             continue
         party = listing.source
@@ -47,7 +48,10 @@ def deals_after_listing(store: Store, on_list: str | None, statuses: list[str]) 
             if not (allowed(link, statuses) and is_kind(store, transfer, "Transfer")):
                 continue
             date = deal_date(store, link, transfer)
-            if date is None or not date > str(since):
+            # the whole of the deal's date within the listing (graph/dates.py): errs on the side of not accusing
+            if date is None or period_start(date) < period_end(str(since)):
+                continue
+            if until is not None and period_end(date) >= period_start(str(until)):
                 continue
             rows.append(
                 {
@@ -56,6 +60,7 @@ def deals_after_listing(store: Store, on_list: str | None, statuses: list[str]) 
                     "role": link.rel,
                     "list": listing.target,
                     "listed_since": since,
+                    "listed_until": until,
                     "transfer": transfer,
                     "transfer_name": prop(store, transfer, "name"),
                     "deal_date": date,
@@ -116,7 +121,9 @@ def _outsider_rows(store: Store, supply: Link, members: set[Any], statuses: list
 
 
 def _lists_of(store: Store, node: str) -> list[str]:
-    return sorted({link.target for link in store.out_links(node, "LISTED_ON") if is_kind(store, link.target, "List")})
+    """The lists ``node`` is on (as of the date asked about, when one is)."""
+    return sorted({link.target for link in store.out_links(node, "LISTED_ON")
+                   if is_kind(store, link.target, "List")})  # fmt: skip
 
 
 @implements("corporate_family")

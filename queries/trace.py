@@ -32,7 +32,7 @@ TECH_KINDS = ("Organization", "Product")
 DEFAULT_STATUSES = load_schema().means.default_statuses  # reported and confirmed; denied only when asked
 
 DEAL_COLUMNS = ["end_user", "end_user_name", "country", "transfer", "transfer_name", "year", "suppliers"]
-CHAIN_COLUMNS = ["path", "hops", "status", "sources", "hop_details"]
+CHAIN_COLUMNS = ["path", "hops", "status", "undated", "sources", "hop_details"]
 TRACE_COLUMNS = ["origin", "origin_name", "via", "via_name", *DEAL_COLUMNS, "items", *CHAIN_COLUMNS]
 REACH_COLUMNS = ["entity", "entity_name", "entity_kind", "role", *DEAL_COLUMNS, *CHAIN_COLUMNS]
 
@@ -48,6 +48,7 @@ def hop_details(start: str, links: list[Link]) -> list[dict[str, Any]]:
         current = link.target if forward else link.source
         details.append({"from": link.source, "rel": link.rel, "to": link.target, "forward": forward,
                         "status": link.props.get("status"), "sources": list(link.props.get("sources") or []),
+                        "since": link.props.get("since"), "until": link.props.get("until"),
                         "note": link.props.get("note") or ""})  # fmt: skip
     return details
 
@@ -65,6 +66,7 @@ def describe(store: Store, start: str, links: list[Link]) -> dict[str, Any]:
         "path": path,
         "hops": len(links),
         "status": store.schema.means.weakest(str(x.props.get("status")) for x in links),
+        "undated": sum(1 for x in links if not x.props.get("since")),  # links with no date: kept as of any date
         "sources": sources,
         "hop_details": details,
     }

@@ -9,6 +9,10 @@ relationships and hop limits). What the relationships mean comes from
 
 One rule for a link's status everywhere: a link is followed when its status is
 one of the statuses asked for (:func:`~dualtrace.graph.protocol.status_allowed`).
+One rule for time everywhere: a question asked "as of" a date is asked of the
+store as it stood then (:func:`~dualtrace.graph.dates.dated`), a view that shows
+only the links whose dates say they held on that date; the walks, the twins,
+maps, exports and reports need not know.
 
 What a chain means: each link is backed by its own sources. A chain from a
 component maker through a product to a buyer says that each of those links was
@@ -28,6 +32,14 @@ from dualtrace.graph.protocol import Store
 
 # A breadth-first tree: node -> (the node it was first reached from, the link used).
 Tree = dict[str, tuple[str | None, Link | None]]
+
+
+def links(
+    store: Store, node: str, rels: Iterable[str], direction: str, statuses: Iterable[str] | None
+) -> Iterator[Link]:
+    """A node's links of kinds ``rels`` with an allowed status (a store asked as of a date,
+    :class:`~dualtrace.graph.dates.DatedView`, gives only the links that held then)."""
+    return store.neighbours(node, rels, direction, statuses)
 
 
 def other_end(link: Link, node: str) -> str:
@@ -53,8 +65,8 @@ def breadth_first(
         node = queue.popleft()
         if depth[node] >= max_hops:
             continue
-        links = sorted(store.neighbours(node, rels, direction, allowed), key=lambda x: (other_end(x, node), x.rel))
-        for link in links:
+        found = sorted(links(store, node, rels, direction, allowed), key=lambda x: (other_end(x, node), x.rel))
+        for link in found:
             nxt = other_end(link, node)
             if nxt not in tree:
                 tree[nxt], depth[nxt] = (node, link), depth[node] + 1
@@ -121,7 +133,7 @@ def deals_from(store: Store, start: str, statuses: Iterable[str], *, with_subsid
                 found[node] = (origin, [*ownership, *chain_to(tree, node)])
     deals = []
     for transfer, (origin, chain) in found.items():
-        for delivery in store.neighbours(transfer, ["DELIVERED_TO"], "out", allowed):
+        for delivery in links(store, transfer, ["DELIVERED_TO"], "out", allowed):
             if store.kind_of(delivery.target) in meaning.end_users:
                 via = None if origin == start else origin
                 deals.append(Deal(transfer, delivery.target, delivery, start, via, [*chain, delivery]))
@@ -130,7 +142,7 @@ def deals_from(store: Store, start: str, statuses: Iterable[str], *, with_subsid
 
 def maker_of(store: Store, product: str, statuses: Iterable[str]) -> Link | None:
     """A product's maker link (the first by maker id), shown before a category's chains."""
-    makers = sorted(store.neighbours(product, ["MAKES"], "in", tuple(statuses)), key=lambda link: link.source)
+    makers = sorted(links(store, product, ["MAKES"], "in", tuple(statuses)), key=lambda link: link.source)
     return makers[0] if makers else None
 
 
@@ -162,7 +174,7 @@ def deals_to(store: Store, end_users: Iterable[str], statuses: Iterable[str]) ->
     allowed = tuple(statuses)
     deals = []
     for end_user in end_users:
-        for delivery in store.neighbours(end_user, ["DELIVERED_TO"], "in", allowed):
+        for delivery in links(store, end_user, ["DELIVERED_TO"], "in", allowed):
             if store.kind_of(delivery.source) == "Transfer":
                 deals.append(Deal(delivery.source, end_user, delivery, delivery.source, None, [delivery]))
     return sorted(deals, key=lambda d: (d.end_user, d.transfer))
@@ -197,7 +209,7 @@ def upstream_of(store: Store, transfer: str, statuses: Iterable[str]) -> list[Up
     parties = [u for u in found if len(u.chain) == 1 and u.chain[0].rel in meaning.deal_parties]
     seen = {u.entity for u in found}
     for party in parties:
-        for link in sorted(store.neighbours(party.entity, meaning.ownership, "out", allowed), key=lambda x: x.target):
+        for link in sorted(links(store, party.entity, meaning.ownership, "out", allowed), key=lambda x: x.target):
             if link.target not in seen:
                 seen.add(link.target)
                 found.append(Upstream(link.target, f"parent of {party.role} {store.name_of(party.entity)}",
@@ -221,7 +233,7 @@ def _expand(
     layer: dict[str, list[str]] = {}
     excluded = store.schema.means.path_excludes
     for node in frontier:
-        for link in store.neighbours(node, path_rels(store), "both", statuses):
+        for link in links(store, node, path_rels(store), "both", statuses):
             nxt = other_end(link, node)
             if nxt in seen or store.kind_of(nxt) in excluded:
                 continue
@@ -287,7 +299,7 @@ def chains_along(store: Store, nodes: list[str], statuses: Iterable[str]) -> Ite
     allowed = tuple(statuses)
     hops = [
         sorted(
-            (link for link in store.neighbours(a, path_rels(store), "both", allowed) if other_end(link, a) == b),
+            (link for link in links(store, a, path_rels(store), "both", allowed) if other_end(link, a) == b),
             key=lambda link: link.rel,
         )
         for a, b in itertools.pairwise(nodes)

@@ -91,7 +91,7 @@ def test_header_problems_name_the_line(tmp_path):
         tmp_path, "typed", "RETURN $country AS id, 1 AS name\n", HEADER.replace("type: country", "type: nation")
     )
     assert messages(bad_type) == [
-        "4: parameter country: unknown type 'nation'; types are string, integer, date, list, country, entity, category"
+        "4: parameter country: unknown type 'nation'; types are string, integer, date, list, country, entity, category, as_of, boolean"
     ]
     bad_example = write(
         tmp_path, "example", "RETURN $country AS id, 1 AS name\n", HEADER.replace("example: CN", "example: Atlantis")

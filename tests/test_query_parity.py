@@ -58,6 +58,10 @@ def variations(query: SavedQuery, store: EmbeddedStore) -> list[dict[str, Any]]:
         cases += [{"from_entity": a, "to_entity": b} for a, b in itertools.permutations(ends, 2)]
     if "statuses" in query.params:
         cases.append({**cases[0], "statuses": WITH_DENIED})
+    # every query, as of a few dates (whole years, months and days), with and without undated links
+    for as_of in ("2015", "2019-10", "2019-10-09", "2019-10-10", "2022-12-31"):
+        cases.append({**cases[0], "as_of": as_of})
+    cases.append({**cases[0], "as_of": "2020", "dated_only": True})
     required = {p.name: p.example for p in query.params.values() if p.required}
     return [{**required, **case} for case in cases]
 

@@ -25,7 +25,7 @@ TOPICS = {
     "technologies by country": "technologies_by_country",
     "vendors reaching an agency": "vendors_reaching_agency",
     "component suppliers": "component_suppliers",
-    "exposure after listing": "deals_after_listing",
+    "exposure after listing": "deals_while_listed",
     "Wassenaar to outsiders": "regime_suppliers_to_outsiders",
     "parents and subsidiaries": "corporate_family",
     "shortest sourced path": "shortest_sourced_path",
@@ -82,7 +82,9 @@ def test_a_changed_result_is_reported_row_by_row(starter):
 
 def test_parameters_are_checked_against_their_types(starter):
     trace = LIBRARY["trace_technology"]
-    with pytest.raises(ParameterError, match=r"unknown parameter vendor .*it takes: entity, statuses"):
+    with pytest.raises(
+        ParameterError, match=r"unknown parameter vendor .*it takes: entity, statuses, as_of, dated_only"
+    ):
         trace.bind({"vendor": "org:hikvision"})
     with pytest.raises(ParameterError, match=r"missing parameter entity, of type entity .*entity=org:cloudwalk"):
         trace.bind({})
@@ -97,9 +99,14 @@ def test_parameters_are_checked_against_their_types(starter):
     with pytest.raises(ParameterError, match="is not a product category"):
         LIBRARY["trace_category"].bind({"category": "mind reading"})
     bound = LIBRARY["end_users_in_country"].bind({"country": "Burma", "statuses": '["reported"]'})
-    assert bound == {"country": "MM", "statuses": ["reported"]}
+    assert bound == {"country": "MM", "statuses": ["reported"], "as_of": None, "dated_only": False}
+    # every query takes as_of, sent as the last day of the period it names, and dated_only
+    bound = LIBRARY["denied_claims"].bind({"as_of": "2019", "dated_only": "true"})
+    assert (bound["as_of"], bound["dated_only"]) == ("2019-12-31", True)
+    with pytest.raises(ParameterError, match="as_of must be as_of: '2019-13' is not a date"):
+        LIBRARY["denied_claims"].bind({"as_of": "2019-13"})
     assert LIBRARY["trace_category"].bind({"category": "Facial Recognition"})["category"] == "facial_recognition"
-    assert LIBRARY["deals_after_listing"].bind({})["on_list"] is None
+    assert LIBRARY["deals_while_listed"].bind({})["on_list"] is None
 
 
 def test_an_unknown_entity_fails_with_suggestions(starter):

@@ -13,7 +13,9 @@ CSV injection; readers get the text back by removing it.
 
 from __future__ import annotations
 
+import calendar
 import csv
+import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -21,6 +23,7 @@ from typing import Any
 
 import networkx as nx
 
+from dualtrace.graph.dates import period_end, period_start
 from dualtrace.graph.protocol import Store
 
 LIST_SEPARATOR = "; "
@@ -71,26 +74,34 @@ def flat_graph(store: Store, node_ids: Iterable[str] | None = None) -> nx.MultiD
     return graph
 
 
-def _full_date(value: str, end: bool = False) -> str:
-    """``2019`` -> ``2019-01-01`` (or ``2019-12-31`` for an end); GEXF wants one precision."""
-    if len(value) == 4:
-        return f"{value}-12-31" if end else f"{value}-01-01"
-    if len(value) == 7:
-        return f"{value}-28" if end else f"{value}-01"
-    return value
+def _spell(since: str | None, until: str | None) -> tuple[str | None, str | None]:
+    """The days a link holds by the rule of ``--as-of`` (graph/dates.py), as a GEXF spell
+    (Gephi reads both ends as included): from the last day of its ``since`` to the day
+    before the first day of its ``until``."""
+    start = end = None
+    if since:
+        start = _calendar(period_end(str(since)))
+    if until:
+        first = dt.date.fromisoformat(period_start(str(until)))
+        end = (first - dt.timedelta(days=1)).isoformat()
+    return start, end
+
+
+def _calendar(text: str) -> str:
+    """A period's last day as a real date (``2019-02-31`` -> ``2019-02-28``)."""
+    year, month, day = (int(part) for part in text.split("-"))
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1])).isoformat()
 
 
 def write_gexf(store: Store, path: Path, node_ids: Iterable[str] | None = None) -> Path:
     """GEXF 1.2 for Gephi. A link with a ``since`` or ``until`` date gets a spell, so
-    Gephi's timeline shows it from when it began until it ended; undated links
-    are always shown."""
+    Gephi's timeline shows it on the days ``--as-of`` counts it; undated links are
+    always shown."""
     graph = flat_graph(store, node_ids)
     for _, _, data in graph.edges(data=True):
         since, until = data.get("since"), data.get("until")
         if since or until:
-            data["spells"] = [
-                (_full_date(str(since)) if since else None, _full_date(str(until), end=True) if until else None)
-            ]
+            data["spells"] = [_spell(since, until)]
     path.parent.mkdir(parents=True, exist_ok=True)
     nx.write_gexf(graph, path)
     return path

@@ -94,8 +94,10 @@ def graph_payload(store: Store, node_ids: Iterable[str] | None = None) -> dict[s
                 "rel": link.rel,
                 "status": props.get("status", ""),
                 "dates": dates,
+                # the years the link counts as of the end of (graph/dates.py, as --as-of YYYY does):
+                # from its since's year, up to the year before its until
                 "start": _year(props.get("since")),
-                "end": _year(props.get("until")),
+                "end": None if _year(props.get("until")) is None else _year(props.get("until")) - 1,  # type: ignore[operator]
                 "note": props.get("note", ""),
                 "citations": [_citation(store, s) for s in props.get("sources", [])],
             }

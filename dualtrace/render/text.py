@@ -47,10 +47,13 @@ def _hop_line(store: Store, hops: list[dict[str, Any]], notes: Footnotes) -> str
     if not hops:
         return ""
     first = hops[0]
+    dated_view = getattr(store, "when", None) is not None  # asked as of a date: undated links are marked
     parts = [store.name_of(first["from"] if first.get("forward", True) else first["to"])]
     noted: set[str] = set()
     for hop in hops:
         status = "" if hop["status"] == "confirmed" else f" {hop['status']}"
+        if dated_view and not hop.get("since"):
+            status += " undated"
         label = f"{hop['rel']}{status} {notes.marks(hop['sources'])}"
         forward = hop.get("forward", True)
         parts.append(f"--{label}--> " if forward else f"<--{label}-- ")

@@ -15,11 +15,19 @@
 //   - {supplier: 'org:intel', supplier_name: Intel, supplier_country: US, component: 'product:intel-chips', component_name: Intel server chips, used_in: 'product:sugon-supercomputer', transfer: 'transfer:sugon-urumqi-ccc'}
 //   - {supplier: 'org:nvidia', supplier_name: NVIDIA, supplier_country: US, component: 'product:nvidia-chips', component_name: NVIDIA chips (GPUs), used_in: 'product:sugon-supercomputer', transfer: 'transfer:sugon-urumqi-ccc'}
 MATCH (agency {id: $agency})<-[d:DELIVERED_TO]-(t:Transfer)<-[i:ITEM_OF]-(item:Product)
-WHERE d.status IN $statuses AND i.status IN $statuses
+WHERE d.status IN $statuses
+  AND ($as_of IS NULL OR ((d.since IS NULL AND NOT $dated_only) OR CASE size(d.since) WHEN 4 THEN d.since + '-12-31' WHEN 7 THEN d.since + '-31' ELSE d.since END <= $as_of)
+    AND (d.until IS NULL OR CASE size(d.until) WHEN 4 THEN d.until + '-01-01' WHEN 7 THEN d.until + '-01' ELSE d.until END > $as_of)) AND i.status IN $statuses
+  AND ($as_of IS NULL OR ((i.since IS NULL AND NOT $dated_only) OR CASE size(i.since) WHEN 4 THEN i.since + '-12-31' WHEN 7 THEN i.since + '-31' ELSE i.since END <= $as_of)
+    AND (i.until IS NULL OR CASE size(i.until) WHEN 4 THEN i.until + '-01-01' WHEN 7 THEN i.until + '-01' ELSE i.until END > $as_of))
 MATCH p = (component:Product)-[:COMPONENT_OF*1..5]->(item)
-WHERE all(r IN relationships(p) WHERE r.status IN $statuses)
+WHERE all(r IN relationships(p) WHERE r.status IN $statuses
+  AND ($as_of IS NULL OR ((r.since IS NULL AND NOT $dated_only) OR CASE size(r.since) WHEN 4 THEN r.since + '-12-31' WHEN 7 THEN r.since + '-31' ELSE r.since END <= $as_of)
+    AND (r.until IS NULL OR CASE size(r.until) WHEN 4 THEN r.until + '-01-01' WHEN 7 THEN r.until + '-01' ELSE r.until END > $as_of)))
 MATCH (maker:Organization)-[m:MAKES]->(component)
 WHERE m.status IN $statuses
+  AND ($as_of IS NULL OR ((m.since IS NULL AND NOT $dated_only) OR CASE size(m.since) WHEN 4 THEN m.since + '-12-31' WHEN 7 THEN m.since + '-31' ELSE m.since END <= $as_of)
+    AND (m.until IS NULL OR CASE size(m.until) WHEN 4 THEN m.until + '-01-01' WHEN 7 THEN m.until + '-01' ELSE m.until END > $as_of))
 RETURN DISTINCT maker.id AS supplier, maker.name AS supplier_name, maker.country AS supplier_country,
        component.id AS component, component.name AS component_name, item.id AS used_in, t.id AS transfer
 ORDER BY supplier, component, used_in, transfer

@@ -40,26 +40,36 @@ MATCH (e:Organization {id: $entity})
 CALL {
   WITH e
   MATCH p = (e)-[:SUBSIDIARY_OF*1..5]->(x)
-  WHERE all(r IN relationships(p) WHERE r.status IN $statuses)
+  WHERE all(r IN relationships(p) WHERE r.status IN $statuses
+    AND ($as_of IS NULL OR ((r.since IS NULL AND NOT $dated_only) OR CASE size(r.since) WHEN 4 THEN r.since + '-12-31' WHEN 7 THEN r.since + '-31' ELSE r.since END <= $as_of)
+      AND (r.until IS NULL OR CASE size(r.until) WHEN 4 THEN r.until + '-01-01' WHEN 7 THEN r.until + '-01' ELSE r.until END > $as_of)))
   RETURN x, 'parent' AS relation, length(p) AS hops
   UNION ALL
   WITH e
   MATCH p = (e)<-[:SUBSIDIARY_OF*1..5]-(x)
-  WHERE all(r IN relationships(p) WHERE r.status IN $statuses)
+  WHERE all(r IN relationships(p) WHERE r.status IN $statuses
+    AND ($as_of IS NULL OR ((r.since IS NULL AND NOT $dated_only) OR CASE size(r.since) WHEN 4 THEN r.since + '-12-31' WHEN 7 THEN r.since + '-31' ELSE r.since END <= $as_of)
+      AND (r.until IS NULL OR CASE size(r.until) WHEN 4 THEN r.until + '-01-01' WHEN 7 THEN r.until + '-01' ELSE r.until END > $as_of)))
   RETURN x, 'subsidiary' AS relation, length(p) AS hops
   UNION ALL
   WITH e
   MATCH (e)<-[o:OWNER_OF]-(x)
   WHERE o.status IN $statuses
+    AND ($as_of IS NULL OR ((o.since IS NULL AND NOT $dated_only) OR CASE size(o.since) WHEN 4 THEN o.since + '-12-31' WHEN 7 THEN o.since + '-31' ELSE o.since END <= $as_of)
+      AND (o.until IS NULL OR CASE size(o.until) WHEN 4 THEN o.until + '-01-01' WHEN 7 THEN o.until + '-01' ELSE o.until END > $as_of))
   RETURN x, 'owner' AS relation, 1 AS hops
   UNION ALL
   WITH e
   MATCH (e)-[o:OWNER_OF]->(x)
   WHERE o.status IN $statuses
+    AND ($as_of IS NULL OR ((o.since IS NULL AND NOT $dated_only) OR CASE size(o.since) WHEN 4 THEN o.since + '-12-31' WHEN 7 THEN o.since + '-31' ELSE o.since END <= $as_of)
+      AND (o.until IS NULL OR CASE size(o.until) WHEN 4 THEN o.until + '-01-01' WHEN 7 THEN o.until + '-01' ELSE o.until END > $as_of))
   RETURN x, 'owned' AS relation, 1 AS hops
 }
 WITH x, relation, min(hops) AS hops
-OPTIONAL MATCH (x)-[:LISTED_ON]->(l:List)
+OPTIONAL MATCH (x)-[lx:LISTED_ON]->(l:List)
+WHERE ($as_of IS NULL OR ((lx.since IS NULL AND NOT $dated_only) OR CASE size(lx.since) WHEN 4 THEN lx.since + '-12-31' WHEN 7 THEN lx.since + '-31' ELSE lx.since END <= $as_of)
+    AND (lx.until IS NULL OR CASE size(lx.until) WHEN 4 THEN lx.until + '-01-01' WHEN 7 THEN lx.until + '-01' ELSE lx.until END > $as_of))
 WITH x, relation, hops, l ORDER BY l.id
 RETURN x.id AS relative, x.name AS relative_name, relation, hops, collect(DISTINCT l.id) AS lists
 ORDER BY relation, hops, relative

@@ -27,11 +27,15 @@
 //     suppliers: ['Hangzhou Hikvision Digital Technology Co., Ltd.']
 //     sources: ['source:chinaproject-hikvision-2023']
 MATCH (t:Transfer)-[d:DELIVERED_TO]->(b:GovernmentBuyer)
-WHERE d.status IN $statuses AND ($country IS NULL OR b.country = $country)
+WHERE d.status IN $statuses
+  AND ($as_of IS NULL OR ((d.since IS NULL AND NOT $dated_only) OR CASE size(d.since) WHEN 4 THEN d.since + '-12-31' WHEN 7 THEN d.since + '-31' ELSE d.since END <= $as_of)
+    AND (d.until IS NULL OR CASE size(d.until) WHEN 4 THEN d.until + '-01-01' WHEN 7 THEN d.until + '-01' ELSE d.until END > $as_of)) AND ($country IS NULL OR b.country = $country)
 WITH t, d, b, coalesce(d.since, toString(t.year)) AS deal_date
 WHERE deal_date >= $since
 OPTIONAL MATCH (s:Organization)-[sl:SUPPLIER_OF]->(t)
 WHERE sl.status IN $statuses
+  AND ($as_of IS NULL OR ((sl.since IS NULL AND NOT $dated_only) OR CASE size(sl.since) WHEN 4 THEN sl.since + '-12-31' WHEN 7 THEN sl.since + '-31' ELSE sl.since END <= $as_of)
+    AND (sl.until IS NULL OR CASE size(sl.until) WHEN 4 THEN sl.until + '-01-01' WHEN 7 THEN sl.until + '-01' ELSE sl.until END > $as_of))
 WITH t, d, b, deal_date, s ORDER BY s.name
 RETURN t.id AS transfer, t.name AS transfer_name, deal_date, b.id AS end_user, b.name AS end_user_name,
        b.country AS country, collect(DISTINCT s.name) AS suppliers, d.sources AS sources

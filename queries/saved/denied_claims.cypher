@@ -30,6 +30,8 @@
 //     sources: ['source:liveafrica-safecity-2020']
 MATCH (a)-[r]->(b)
 WHERE r.status = 'denied'
+  AND ($as_of IS NULL OR ((r.since IS NULL AND NOT $dated_only) OR CASE size(r.since) WHEN 4 THEN r.since + '-12-31' WHEN 7 THEN r.since + '-31' ELSE r.since END <= $as_of)
+    AND (r.until IS NULL OR CASE size(r.until) WHEN 4 THEN r.until + '-01-01' WHEN 7 THEN r.until + '-01' ELSE r.until END > $as_of))
 RETURN type(r) AS rel, a.id AS from_id, a.name AS from_name, b.id AS to_id, b.name AS to_name,
        r.note AS note, r.sources AS sources
 ORDER BY from_id, rel, to_id

@@ -37,12 +37,18 @@
 //     sources: ['source:uganda-cctv-2019']
 MATCH (b:GovernmentBuyer {country: $country})<-[d:DELIVERED_TO]-(t:Transfer)
 WHERE d.status IN $statuses
+  AND ($as_of IS NULL OR ((d.since IS NULL AND NOT $dated_only) OR CASE size(d.since) WHEN 4 THEN d.since + '-12-31' WHEN 7 THEN d.since + '-31' ELSE d.since END <= $as_of)
+    AND (d.until IS NULL OR CASE size(d.until) WHEN 4 THEN d.until + '-01-01' WHEN 7 THEN d.until + '-01' ELSE d.until END > $as_of))
 OPTIONAL MATCH (s:Organization)-[sl:SUPPLIER_OF|INTERMEDIARY_OF]->(t)
 WHERE sl.status IN $statuses
+  AND ($as_of IS NULL OR ((sl.since IS NULL AND NOT $dated_only) OR CASE size(sl.since) WHEN 4 THEN sl.since + '-12-31' WHEN 7 THEN sl.since + '-31' ELSE sl.since END <= $as_of)
+    AND (sl.until IS NULL OR CASE size(sl.until) WHEN 4 THEN sl.until + '-01-01' WHEN 7 THEN sl.until + '-01' ELSE sl.until END > $as_of))
 WITH b, d, t, s ORDER BY s.name
 WITH b, d, t, collect(DISTINCT s.name) AS suppliers
 OPTIONAL MATCH (p:Product)-[il:ITEM_OF]->(t)
 WHERE il.status IN $statuses
+  AND ($as_of IS NULL OR ((il.since IS NULL AND NOT $dated_only) OR CASE size(il.since) WHEN 4 THEN il.since + '-12-31' WHEN 7 THEN il.since + '-31' ELSE il.since END <= $as_of)
+    AND (il.until IS NULL OR CASE size(il.until) WHEN 4 THEN il.until + '-01-01' WHEN 7 THEN il.until + '-01' ELSE il.until END > $as_of))
 WITH b, d, t, suppliers, p ORDER BY p.name
 WITH b, d, t, suppliers, collect(DISTINCT p.name) AS products
 RETURN b.id AS end_user, b.name AS end_user_name, t.id AS transfer, t.name AS transfer_name,

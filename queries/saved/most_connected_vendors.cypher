@@ -17,7 +17,13 @@
 //   - {category: dna_sequencer, rank: 1, vendor: 'org:thermo-fisher', vendor_name: Thermo Fisher Scientific Inc., end_users: 2, transfers: 3}
 MATCH (o:Organization)-[s:SUPPLIER_OF]->(t:Transfer)<-[i:ITEM_OF]-(p:Product),
       (t)-[d:DELIVERED_TO]->(b:GovernmentBuyer)
-WHERE s.status IN $statuses AND i.status IN $statuses AND d.status IN $statuses
+WHERE s.status IN $statuses
+  AND ($as_of IS NULL OR ((s.since IS NULL AND NOT $dated_only) OR CASE size(s.since) WHEN 4 THEN s.since + '-12-31' WHEN 7 THEN s.since + '-31' ELSE s.since END <= $as_of)
+    AND (s.until IS NULL OR CASE size(s.until) WHEN 4 THEN s.until + '-01-01' WHEN 7 THEN s.until + '-01' ELSE s.until END > $as_of)) AND i.status IN $statuses
+  AND ($as_of IS NULL OR ((i.since IS NULL AND NOT $dated_only) OR CASE size(i.since) WHEN 4 THEN i.since + '-12-31' WHEN 7 THEN i.since + '-31' ELSE i.since END <= $as_of)
+    AND (i.until IS NULL OR CASE size(i.until) WHEN 4 THEN i.until + '-01-01' WHEN 7 THEN i.until + '-01' ELSE i.until END > $as_of)) AND d.status IN $statuses
+  AND ($as_of IS NULL OR ((d.since IS NULL AND NOT $dated_only) OR CASE size(d.since) WHEN 4 THEN d.since + '-12-31' WHEN 7 THEN d.since + '-31' ELSE d.since END <= $as_of)
+    AND (d.until IS NULL OR CASE size(d.until) WHEN 4 THEN d.until + '-01-01' WHEN 7 THEN d.until + '-01' ELSE d.until END > $as_of))
 WITH p.category AS category, o, count(DISTINCT b) AS end_users, count(DISTINCT t) AS transfers
 ORDER BY category, end_users DESC, transfers DESC, o.id
 WITH category, collect({vendor: o.id, vendor_name: o.name, end_users: end_users, transfers: transfers}) AS ranked

@@ -46,11 +46,17 @@
 //     end_user_country: CO
 //     supply_sources: ['source:data-sii-transfers']
 //     delivery_sources: ['source:data-sii-transfers']
-MATCH (c:Country)-[:PARTICIPATES_IN]->(:Regime {id: $regime})
+MATCH (c:Country)-[m:PARTICIPATES_IN]->(:Regime {id: $regime})
+WHERE ($as_of IS NULL OR ((m.since IS NULL AND NOT $dated_only) OR CASE size(m.since) WHEN 4 THEN m.since + '-12-31' WHEN 7 THEN m.since + '-31' ELSE m.since END <= $as_of)
+    AND (m.until IS NULL OR CASE size(m.until) WHEN 4 THEN m.until + '-01-01' WHEN 7 THEN m.until + '-01' ELSE m.until END > $as_of))
 WITH collect(c.iso2) AS members
 MATCH (o:Organization)-[s:SUPPLIER_OF|INTERMEDIARY_OF]->(t:Transfer)-[d:DELIVERED_TO]->(b:GovernmentBuyer)
 WHERE o.country IN members AND NOT b.country IN members
-  AND s.status IN $statuses AND d.status IN $statuses
+  AND s.status IN $statuses
+    AND ($as_of IS NULL OR ((s.since IS NULL AND NOT $dated_only) OR CASE size(s.since) WHEN 4 THEN s.since + '-12-31' WHEN 7 THEN s.since + '-31' ELSE s.since END <= $as_of)
+      AND (s.until IS NULL OR CASE size(s.until) WHEN 4 THEN s.until + '-01-01' WHEN 7 THEN s.until + '-01' ELSE s.until END > $as_of)) AND d.status IN $statuses
+    AND ($as_of IS NULL OR ((d.since IS NULL AND NOT $dated_only) OR CASE size(d.since) WHEN 4 THEN d.since + '-12-31' WHEN 7 THEN d.since + '-31' ELSE d.since END <= $as_of)
+      AND (d.until IS NULL OR CASE size(d.until) WHEN 4 THEN d.until + '-01-01' WHEN 7 THEN d.until + '-01' ELSE d.until END > $as_of))
 RETURN o.id AS vendor, o.name AS vendor_name, o.country AS vendor_country, type(s) AS role,
        t.id AS transfer, t.year AS year, b.id AS end_user, b.name AS end_user_name, b.country AS end_user_country,
        s.sources AS supply_sources, d.sources AS delivery_sources

@@ -25,7 +25,9 @@
 //     hops: 5
 MATCH (a {id: $from_entity}), (b {id: $to_entity})
 MATCH p = allShortestPaths((a)-[:MAKES|SUPPLIER_OF|INTERMEDIARY_OF|ITEM_OF|COMPONENT_OF|DELIVERED_TO|SUBSIDIARY_OF|OWNER_OF|DIRECTOR_OF|PARTNER_OF|PART_OF|LINKED_TO*..12]-(b))
-WHERE all(r IN relationships(p) WHERE r.status IN $statuses)
+WHERE all(r IN relationships(p) WHERE r.status IN $statuses
+  AND ($as_of IS NULL OR ((r.since IS NULL AND NOT $dated_only) OR CASE size(r.since) WHEN 4 THEN r.since + '-12-31' WHEN 7 THEN r.since + '-31' ELSE r.since END <= $as_of)
+    AND (r.until IS NULL OR CASE size(r.until) WHEN 4 THEN r.until + '-01-01' WHEN 7 THEN r.until + '-01' ELSE r.until END > $as_of)))
 RETURN [n IN nodes(p) | n.id] AS path, [n IN nodes(p) | n.name] AS names,
        [r IN relationships(p) | type(r)] AS rels, [r IN relationships(p) | r.sources] AS sources,
        length(p) AS hops

@@ -13,6 +13,8 @@
 //   - {rel: COMPONENT_OF, from_id: 'product:nvidia-chips', from_name: NVIDIA chips (GPUs), to_id: 'product:hikvision-fr', to_name: Hikvision facial recognition systems, status: reported, cited: 'source:chinaproject-hikvision-2023'}
 MATCH (a)-[r]->(b)
 WHERE type(r) IN $rels AND size(r.sources) = 1 AND r.status IN $statuses
+  AND ($as_of IS NULL OR ((r.since IS NULL AND NOT $dated_only) OR CASE size(r.since) WHEN 4 THEN r.since + '-12-31' WHEN 7 THEN r.since + '-31' ELSE r.since END <= $as_of)
+    AND (r.until IS NULL OR CASE size(r.until) WHEN 4 THEN r.until + '-01-01' WHEN 7 THEN r.until + '-01' ELSE r.until END > $as_of))
 RETURN type(r) AS rel, a.id AS from_id, a.name AS from_name, b.id AS to_id, b.name AS to_name,
        r.status AS status, r.sources[0] AS cited
 ORDER BY rel, from_id, to_id

@@ -10,7 +10,11 @@
 //   - {country: EC, category: safe_city_platform, transfers: 1, end_users: 1}
 //   - {country: EC, category: telecom_equipment, transfers: 1, end_users: 1}
 MATCH (p:Product)-[i:ITEM_OF]->(t:Transfer)-[d:DELIVERED_TO]->(b:GovernmentBuyer)
-WHERE i.status IN $statuses AND d.status IN $statuses
+WHERE i.status IN $statuses
+  AND ($as_of IS NULL OR ((i.since IS NULL AND NOT $dated_only) OR CASE size(i.since) WHEN 4 THEN i.since + '-12-31' WHEN 7 THEN i.since + '-31' ELSE i.since END <= $as_of)
+    AND (i.until IS NULL OR CASE size(i.until) WHEN 4 THEN i.until + '-01-01' WHEN 7 THEN i.until + '-01' ELSE i.until END > $as_of)) AND d.status IN $statuses
+  AND ($as_of IS NULL OR ((d.since IS NULL AND NOT $dated_only) OR CASE size(d.since) WHEN 4 THEN d.since + '-12-31' WHEN 7 THEN d.since + '-31' ELSE d.since END <= $as_of)
+    AND (d.until IS NULL OR CASE size(d.until) WHEN 4 THEN d.until + '-01-01' WHEN 7 THEN d.until + '-01' ELSE d.until END > $as_of))
   AND ($country IS NULL OR b.country = $country)
 RETURN b.country AS country, p.category AS category,
        count(DISTINCT t) AS transfers, count(DISTINCT b) AS end_users

@@ -48,10 +48,14 @@
 //     sources: ['source:nyt-dna-resale-2021']
 MATCH (start:Product {category: $category})
 MATCH p = (start)-[:MAKES|SUPPLIER_OF|INTERMEDIARY_OF|ITEM_OF|COMPONENT_OF|DELIVERED_TO*1..12]->(t:Transfer)
-WHERE all(r IN relationships(p) WHERE r.status IN $statuses)
+WHERE all(r IN relationships(p) WHERE r.status IN $statuses
+  AND ($as_of IS NULL OR ((r.since IS NULL AND NOT $dated_only) OR CASE size(r.since) WHEN 4 THEN r.since + '-12-31' WHEN 7 THEN r.since + '-31' ELSE r.since END <= $as_of)
+    AND (r.until IS NULL OR CASE size(r.until) WHEN 4 THEN r.until + '-01-01' WHEN 7 THEN r.until + '-01' ELSE r.until END > $as_of)))
 WITH DISTINCT start, t
 MATCH (t)-[d:DELIVERED_TO]->(b:GovernmentBuyer)
 WHERE d.status IN $statuses
+  AND ($as_of IS NULL OR ((d.since IS NULL AND NOT $dated_only) OR CASE size(d.since) WHEN 4 THEN d.since + '-12-31' WHEN 7 THEN d.since + '-31' ELSE d.since END <= $as_of)
+    AND (d.until IS NULL OR CASE size(d.until) WHEN 4 THEN d.until + '-01-01' WHEN 7 THEN d.until + '-01' ELSE d.until END > $as_of))
 RETURN start.id AS product, start.name AS product_name,
        b.id AS end_user, b.name AS end_user_name, b.country AS country,
        t.id AS transfer, t.year AS year, d.status AS status, d.sources AS sources

@@ -71,16 +71,22 @@
 //     via: null
 MATCH (start {id: $entity})
 OPTIONAL MATCH o = (sub:Organization)-[:SUBSIDIARY_OF*1..5]->(start)
-WHERE all(r IN relationships(o) WHERE r.status IN $statuses)
+WHERE all(r IN relationships(o) WHERE r.status IN $statuses
+  AND ($as_of IS NULL OR ((r.since IS NULL AND NOT $dated_only) OR CASE size(r.since) WHEN 4 THEN r.since + '-12-31' WHEN 7 THEN r.since + '-31' ELSE r.since END <= $as_of)
+    AND (r.until IS NULL OR CASE size(r.until) WHEN 4 THEN r.until + '-01-01' WHEN 7 THEN r.until + '-01' ELSE r.until END > $as_of)))
 WITH start, collect(DISTINCT sub) AS subsidiaries
 UNWIND [start] + subsidiaries AS origin
 MATCH p = (origin)-[:MAKES|SUPPLIER_OF|INTERMEDIARY_OF|ITEM_OF|COMPONENT_OF|DELIVERED_TO*1..12]->(t:Transfer)
-WHERE all(r IN relationships(p) WHERE r.status IN $statuses)
+WHERE all(r IN relationships(p) WHERE r.status IN $statuses
+  AND ($as_of IS NULL OR ((r.since IS NULL AND NOT $dated_only) OR CASE size(r.since) WHEN 4 THEN r.since + '-12-31' WHEN 7 THEN r.since + '-31' ELSE r.since END <= $as_of)
+    AND (r.until IS NULL OR CASE size(r.until) WHEN 4 THEN r.until + '-01-01' WHEN 7 THEN r.until + '-01' ELSE r.until END > $as_of)))
 WITH start, t, collect(DISTINCT origin.id) AS origins
 WITH t, CASE WHEN start.id IN origins THEN null
              ELSE reduce(m = null, x IN origins | CASE WHEN m IS NULL OR x < m THEN x ELSE m END) END AS via
 MATCH (t)-[d:DELIVERED_TO]->(b:GovernmentBuyer)
 WHERE d.status IN $statuses
+  AND ($as_of IS NULL OR ((d.since IS NULL AND NOT $dated_only) OR CASE size(d.since) WHEN 4 THEN d.since + '-12-31' WHEN 7 THEN d.since + '-31' ELSE d.since END <= $as_of)
+    AND (d.until IS NULL OR CASE size(d.until) WHEN 4 THEN d.until + '-01-01' WHEN 7 THEN d.until + '-01' ELSE d.until END > $as_of))
 RETURN b.id AS end_user, b.name AS end_user_name, b.country AS country,
        t.id AS transfer, t.name AS transfer_name, t.year AS year,
        d.status AS status, d.sources AS sources, via

@@ -43,6 +43,8 @@
 //     note: Nvidia says it was unaware of the misuse.
 MATCH (a)-[r]->(b)
 WHERE type(r) IN $rels AND r.status = 'reported'
+  AND ($as_of IS NULL OR ((r.since IS NULL AND NOT $dated_only) OR CASE size(r.since) WHEN 4 THEN r.since + '-12-31' WHEN 7 THEN r.since + '-31' ELSE r.since END <= $as_of)
+    AND (r.until IS NULL OR CASE size(r.until) WHEN 4 THEN r.until + '-01-01' WHEN 7 THEN r.until + '-01' ELSE r.until END > $as_of))
 RETURN type(r) AS rel, a.id AS from_id, a.name AS from_name, b.id AS to_id, b.name AS to_name,
        size(r.sources) AS source_count, r.sources AS sources, r.note AS note
 ORDER BY source_count, rel, from_id, to_id

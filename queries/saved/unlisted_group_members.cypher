@@ -31,12 +31,22 @@
 //     relative_name: Anhui Sun Create Electronics Co., Ltd.
 //     hops: 2
 //     other_lists: ['list:us-dod-1260h']
-MATCH (listed:Organization)-[:LISTED_ON]->(x:List {id: $on_list})
+MATCH (listed:Organization)-[lx:LISTED_ON]->(x:List {id: $on_list})
+WHERE ($as_of IS NULL OR ((lx.since IS NULL AND NOT $dated_only) OR CASE size(lx.since) WHEN 4 THEN lx.since + '-12-31' WHEN 7 THEN lx.since + '-31' ELSE lx.since END <= $as_of)
+    AND (lx.until IS NULL OR CASE size(lx.until) WHEN 4 THEN lx.until + '-01-01' WHEN 7 THEN lx.until + '-01' ELSE lx.until END > $as_of))
 MATCH p = (listed)-[:SUBSIDIARY_OF*1..5]-(relative:Organization)
-WHERE relative <> listed AND NOT (relative)-[:LISTED_ON]->(x)
-  AND all(r IN relationships(p) WHERE r.status IN $statuses)
-WITH listed, relative, min(length(p)) AS hops
-OPTIONAL MATCH (relative)-[:LISTED_ON]->(other:List)
+WHERE relative <> listed
+  AND all(r IN relationships(p) WHERE r.status IN $statuses
+    AND ($as_of IS NULL OR ((r.since IS NULL AND NOT $dated_only) OR CASE size(r.since) WHEN 4 THEN r.since + '-12-31' WHEN 7 THEN r.since + '-31' ELSE r.since END <= $as_of)
+      AND (r.until IS NULL OR CASE size(r.until) WHEN 4 THEN r.until + '-01-01' WHEN 7 THEN r.until + '-01' ELSE r.until END > $as_of)))
+WITH listed, x, relative, min(length(p)) AS hops
+OPTIONAL MATCH (relative)-[rl:LISTED_ON]->(x)
+WHERE ($as_of IS NULL OR ((rl.since IS NULL AND NOT $dated_only) OR CASE size(rl.since) WHEN 4 THEN rl.since + '-12-31' WHEN 7 THEN rl.since + '-31' ELSE rl.since END <= $as_of)
+    AND (rl.until IS NULL OR CASE size(rl.until) WHEN 4 THEN rl.until + '-01-01' WHEN 7 THEN rl.until + '-01' ELSE rl.until END > $as_of))
+WITH listed, relative, hops, rl WHERE rl IS NULL
+OPTIONAL MATCH (relative)-[ol:LISTED_ON]->(other:List)
+WHERE ($as_of IS NULL OR ((ol.since IS NULL AND NOT $dated_only) OR CASE size(ol.since) WHEN 4 THEN ol.since + '-12-31' WHEN 7 THEN ol.since + '-31' ELSE ol.since END <= $as_of)
+    AND (ol.until IS NULL OR CASE size(ol.until) WHEN 4 THEN ol.until + '-01-01' WHEN 7 THEN ol.until + '-01' ELSE ol.until END > $as_of))
 WITH listed, relative, hops, other ORDER BY other.id
 RETURN listed.id AS listed, listed.name AS listed_name, relative.id AS relative, relative.name AS relative_name,
        hops, collect(other.id) AS other_lists

@@ -31,13 +31,19 @@
 //     transfers: ['transfer:sugon-urumqi-ccc']
 MATCH (agency {id: $agency})
 OPTIONAL MATCH u = (unit:GovernmentBuyer)-[:PART_OF*1..3]->(agency)
-WHERE all(r IN relationships(u) WHERE r.status IN $statuses)
+WHERE all(r IN relationships(u) WHERE r.status IN $statuses
+  AND ($as_of IS NULL OR ((r.since IS NULL AND NOT $dated_only) OR CASE size(r.since) WHEN 4 THEN r.since + '-12-31' WHEN 7 THEN r.since + '-31' ELSE r.since END <= $as_of)
+    AND (r.until IS NULL OR CASE size(r.until) WHEN 4 THEN r.until + '-01-01' WHEN 7 THEN r.until + '-01' ELSE r.until END > $as_of)))
 WITH [agency] + collect(DISTINCT unit) AS bodies
 UNWIND bodies AS body
 MATCH (t:Transfer)-[d:DELIVERED_TO]->(body)
 WHERE d.status IN $statuses
+  AND ($as_of IS NULL OR ((d.since IS NULL AND NOT $dated_only) OR CASE size(d.since) WHEN 4 THEN d.since + '-12-31' WHEN 7 THEN d.since + '-31' ELSE d.since END <= $as_of)
+    AND (d.until IS NULL OR CASE size(d.until) WHEN 4 THEN d.until + '-01-01' WHEN 7 THEN d.until + '-01' ELSE d.until END > $as_of))
 MATCH p = (o:Organization)-[:MAKES|SUPPLIER_OF|INTERMEDIARY_OF|ITEM_OF|COMPONENT_OF|DELIVERED_TO*1..11]->(t)
-WHERE all(r IN relationships(p) WHERE r.status IN $statuses)
+WHERE all(r IN relationships(p) WHERE r.status IN $statuses
+  AND ($as_of IS NULL OR ((r.since IS NULL AND NOT $dated_only) OR CASE size(r.since) WHEN 4 THEN r.since + '-12-31' WHEN 7 THEN r.since + '-31' ELSE r.since END <= $as_of)
+    AND (r.until IS NULL OR CASE size(r.until) WHEN 4 THEN r.until + '-01-01' WHEN 7 THEN r.until + '-01' ELSE r.until END > $as_of)))
 WITH o, t, min(length(p)) + 1 AS hops ORDER BY t.id
 WITH o, min(hops) AS hops, collect(DISTINCT t.id) AS transfers
 RETURN o.id AS vendor, o.name AS vendor_name, o.country AS vendor_country, hops, transfers
