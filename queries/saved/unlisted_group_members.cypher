@@ -11,12 +11,17 @@
 //   does depends on the list's own ownership rules.
 // example:
 //   params: {on_list: 'list:us-entity-list'}
-//   count: 7
-//   first:
+//   rows:
 //   - listed: org:dahua
 //     listed_name: Zhejiang Dahua Technology Co., Ltd.
 //     relative: org:chengdu-dahua-wisdom
 //     relative_name: Chengdu Dahua Wisdom Information Technology Co., Ltd.
+//     hops: 1
+//     other_lists: ['list:us-dod-1260h']
+//   - listed: org:dji
+//     listed_name: Shenzhen DJI Innovation Technology Co., Ltd.
+//     relative: org:dajiang-baiwang
+//     relative_name: Shenzhen Dajiang Baiwang Technology Co., Ltd.
 //     hops: 1
 //     other_lists: ['list:us-dod-1260h']
 //   - listed: org:hikvision
@@ -31,6 +36,36 @@
 //     relative_name: Anhui Sun Create Electronics Co., Ltd.
 //     hops: 2
 //     other_lists: ['list:us-dod-1260h']
+//   - listed: org:hikvision
+//     listed_name: Hangzhou Hikvision Digital Technology Co., Ltd.
+//     relative: org:glarun
+//     relative_name: GLARUN Technology Co., Ltd.
+//     hops: 2
+//     other_lists: ['list:us-dod-1260h']
+//   - listed: org:hikvision
+//     listed_name: Hangzhou Hikvision Digital Technology Co., Ltd.
+//     relative: org:phoenix-optics
+//     relative_name: Phoenix Optics Company Limited
+//     hops: 2
+//     other_lists: ['list:us-dod-1260h']
+//   - listed: org:hikvision
+//     listed_name: Hangzhou Hikvision Digital Technology Co., Ltd.
+//     relative: org:taiji
+//     relative_name: Taiji Computer Co., Ltd.
+//     hops: 2
+//     other_lists: ['list:us-dod-1260h']
+//   - listed: org:huawei
+//     listed_name: Huawei Technologies Co., Ltd.
+//     relative: org:huawei-holding
+//     relative_name: Huawei Investment & Holding Co., Ltd.
+//     hops: 1
+//     other_lists: ['list:us-dod-1260h']
+//   - listed: org:sandvine
+//     listed_name: Sandvine Inc.
+//     relative: org:francisco-partners
+//     relative_name: Francisco Partners
+//     hops: 1
+//     other_lists: []
 MATCH (listed:Organization)-[:LISTED_ON]->(x:List {id: $on_list})
 MATCH p = (listed)-[:SUBSIDIARY_OF*1..5]-(relative:Organization)
 WHERE relative <> listed AND NOT (relative)-[:LISTED_ON]->(x)
