@@ -25,9 +25,10 @@ Rules, as implemented:
     dataset row cited for a fact it does not state is an error.
 ``date``
     A row with a date (``since``, ``until``, a deal's ``year``) cites at least one
-    source that can state it: a held dataset whose row gives those dates, or a
-    source that is not an undated dataset and whose own date, when it has one,
-    is not before the row's latest date (a source cannot report what happened
+    source that can state it: a held dataset whose row gives those dates (a held
+    dataset counts only through its row), or any other source that is not an
+    undated dataset and whose own date, when it has one, is not before the
+    row's latest date (a source cannot report what happened
     after it was published). Partial dates compare by the whole period: a source
     of 2019 can state 2019-05-04; one of 2019-05-03 cannot.
 ``unnamed supplier``
