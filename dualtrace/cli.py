@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from dualtrace.cli_audit import AUDIT_COMMANDS
 from dualtrace.cli_import import IMPORT_COMMANDS
 from dualtrace.cli_neo4j import NEO4J_COMMANDS
 from dualtrace.cli_options import (
@@ -222,7 +223,7 @@ def categories(ctx: click.Context) -> None:
 
 
 # Import, resolution and import-log commands, exports and reports, Neo4j and saved queries live in their own modules.
-for command in (*IMPORT_COMMANDS, *OUTPUT_COMMANDS, *NEO4J_COMMANDS, *QUERY_COMMANDS):
+for command in (*IMPORT_COMMANDS, *OUTPUT_COMMANDS, *NEO4J_COMMANDS, *QUERY_COMMANDS, *AUDIT_COMMANDS):
     main.add_command(command)
 
 

@@ -59,6 +59,7 @@ def merge_props(old: dict[str, Any], new: dict[str, Any], *, owned: bool, has_al
         if value == current:
             continue
         if key in LIST_PROPS:
+            current = (result or old).get(key)  # a differing name may already have added an alias
             merged = _union(current or [], value, MAX_RECORDS if key in ("records", "sources") else None)
             if merged != current:
                 put(key, merged)

@@ -171,6 +171,7 @@ def _read_lists(folder: Traversable | Path, data: Dataset) -> None:
     where = "lists.csv"
     for number, row in _rows(folder, where):
         props = _clean({k: row.get(k) for k in ("name", "authority", "jurisdiction", "kind", "url")})
+        props.update(_clean({"sources": split(row.get("sources"))}))  # attest the list itself
         data.node(Node(row["id"], "List", props), where, number)
         if row.get("jurisdiction"):
             provenance = {"sources": split(row.get("sources")), "status": "confirmed"}

@@ -105,4 +105,4 @@ def test_console_script_runs_as_a_real_process(workspace):
         [sys.executable, "-m", "dualtrace.cli", "load"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
-    assert "Loaded 328 nodes" in result.stdout
+    assert "Loaded 1083 nodes" in result.stdout

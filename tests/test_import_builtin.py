@@ -99,6 +99,21 @@ def test_importing_the_same_file_twice_changes_nothing(name, starter):
     assert (again.nodes_added, again.nodes_updated, again.links_added, again.links_updated) == (0, 0, 0, 0)
 
 
+def test_a_name_another_dataset_gives_becomes_an_alias_in_one_import_whatever_the_key_order():
+    """An entity joined by identifier keeps its own name; the dataset's different name becomes an
+    alias at once, also when the record lists its aliases after its name (a second import of the
+    same file must find nothing to change)."""
+    from dualtrace.ingest.props import merge_props
+
+    old = {"name": "Citadel group", "aliases": ["Citadel"]}
+    for new in ({"name": "LLC CITADEL", "aliases": ["CITADEL HOLDING"]},
+                {"aliases": ["CITADEL HOLDING"], "name": "LLC CITADEL"}):  # fmt: skip
+        merged = merge_props(old, new, owned=False, has_aliases=True)
+        assert merged["name"] == "Citadel group"
+        assert set(merged["aliases"]) == {"Citadel", "LLC CITADEL", "CITADEL HOLDING"}
+        assert merge_props(merged, new, owned=False, has_aliases=True) == merged
+
+
 def test_specific_facts_from_the_samples():
     store, _ = imported("ofac-sdn")
     psb = next(n for n in store.nodes() if n.name == "XINJIANG PUBLIC SECURITY BUREAU")
@@ -164,10 +179,14 @@ def test_deals_the_starter_holds_from_sii_are_updated_not_doubled(starter):
     assert semptian.props["records"] == ["source:dataset-sii-transfers#Semptian_Algeria_2010"]
     supply = store.graph.get_edge_data("org:semptian", semptian.id, key="SUPPLIER_OF")["props"]
     assert {"source:data-sii-transfers", "source:dataset-sii-transfers.2024-05-03"} <= set(supply["sources"])
-    # the deal SII records twice for the same buyer and year stays two deals
-    army = store.get("transfer:sii-pf-army-2014-2")
-    assert army.props["records"] == ["source:dataset-sii-transfers#Packet_Forensics_United States of America_2014_2"]
-    assert "records" not in store.get("transfer:sii-pf-army-2014").props
+    # SII's …_2014 record is the FBI's deal and …_2014_2 the only Army deal: one starter deal each
+    fbi = store.get("transfer:sii-pf-fbi-2014")
+    assert fbi.props["records"] == ["source:dataset-sii-transfers#Packet_Forensics_United States of America_2014"]
+    army = [deal for deal, _, rel in store.graph.in_edges("buyer:us-army", keys=True) if rel == "DELIVERED_TO"]
+    assert army == ["transfer:sii-pf-army-2014-2"]
+    assert store.get(army[0]).props["records"] == [
+        "source:dataset-sii-transfers#Packet_Forensics_United States of America_2014_2"
+    ]
     # SII's broker meets the starter's intermediary link on the same deal
     broker = store.graph.get_edge_data("org:mi-marathon", "transfer:sii-marathon-nigeria", key="INTERMEDIARY_OF")
     assert "source:dataset-sii-transfers.2024-05-03" in broker["props"]["sources"]
@@ -211,7 +230,8 @@ def test_a_vendor_in_ofac_sii_and_the_starter_is_one_entity_with_three_sources(t
     assert not [n for n in store.nodes("Organization") if n.name.lower().startswith("intellexa s")
                 and n.id != "org:intellexa-sa"]  # fmt: skip
     supplied = {link.target for link in store.out_links("org:intellexa-sa", "SUPPLIER_OF")}
-    assert supplied == {"transfer:dataset-sii-transfers-test-intellexa"}
+    # the test record's deal lands on the one Intellexa S.A., beside the starter's Greek Predator deal
+    assert supplied == {"transfer:dataset-sii-transfers-test-intellexa", "transfer:intellexa-gr-predator"}
 
 
 def test_a_newer_version_updates_what_changed_and_ends_what_it_dropped(tmp_path):

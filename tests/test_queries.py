@@ -15,7 +15,8 @@ def test_hikvision_trace_reaches_xinjiang_public_security(starter):
     row = result[result["end_user"] == "buyer:xuar-psb"].iloc[0]
     assert row["path"].startswith("Hangzhou Hikvision Digital Technology Co., Ltd. → ")
     assert "source:ipvm-hikvision-xinjiang-2018" in row["sources"]
-    assert set(result["country"]) == {"CN"}
+    # and Myanmar's junta-run safe cities (Reuters: Hikvision among the brands the local winners sourced)
+    assert set(result["country"]) == {"CN", "MM"}
 
 
 def test_every_hop_of_every_path_carries_sources(starter):
@@ -84,8 +85,8 @@ def test_dossier_lists_products_buyers_listings_and_sources(starter):
         "list:us-dod-1260h",
     }
     assert d.listings.set_index("list_id").loc["list:us-entity-list", "since"] == "2019-10-09"
-    assert list(d.products["product"]) == ["product:dahua-cameras"]
-    assert d.countries == ["CN"]
+    assert list(d.products["product"]) == ["product:dahua-cameras", "product:dahua-safe-city"]
+    assert d.countries == ["CN", "MM", "NL"]  # Xinjiang, Myanmar's junta-run cities, the Dutch police
     assert "org:chengdu-dahua-wisdom" in set(d.corporate["entity"])
     cited = {s for table in (d.products, d.transfers, d.listings, d.corporate) for row in table["sources"] for s in row}
     assert cited <= set(d.sources["source"]) and all(d.sources["title"])

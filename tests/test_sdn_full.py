@@ -55,9 +55,10 @@ def test_the_whole_list_imports_without_rejects(imported):
     store, report = imported
     assert (report.records, report.skipped, len(report.rejected)) == (13739, 1234, 0)
     listed = {link.source for link in store.links("LISTED_ON") if link.target == "list:us-sdn"}
-    # every entry listed once, on an entity of its own; plus Positive Technologies, which the
-    # starter lists from the press and which is not an entry of this version of the file
-    assert len(listed) == 13739 + 1 and "org:positive-technologies" in listed
+    # every entry listed once, on an entity of its own; plus two parties the starter lists from other
+    # sources that are not entries of this version of the file: Positive Technologies (the press) and
+    # Aliada Group (designated in September 2024, after this version)
+    assert len(listed) == 13739 + 2 and {"org:positive-technologies", "org:aliada"} <= listed
 
 
 def test_no_starter_entity_gains_a_listing_it_does_not_have(imported, starter):
@@ -65,9 +66,16 @@ def test_no_starter_entity_gains_a_listing_it_does_not_have(imported, starter):
     before = {link.source for link in starter.links("LISTED_ON") if link.target == "list:us-sdn"}
     after = {link.source for link in store.links("LISTED_ON") if link.target == "list:us-sdn"}
     gained = {node_id for node_id in after - before if starter.get(node_id) is not None}
-    # the starter's own SDN parties, found through the entry number it records (CEIEC) or the very
-    # same full name (checked by hand against the file: entries 27008, 42600, 12210, 21343)
-    assert gained == {"org:ceiec", "buyer:ve-dgcim", "buyer:ir-irgc-io", "buyer:kp-rgb", "buyer:ru-gru"}
+    # the starter's own SDN parties, found through the entry number it records or the very same full
+    # name (checked by hand against the file: entries 27008, 42600, 12210, 21343, and 34772 Synesis,
+    # 41066 Norsi-Trans, 41116 MFI Soft, 41111 Citadel, 47945 Elektronnaya Moskva, 21344 FSB, 10391 IRGC);
+    # CEIEC (30502) the starter already lists, from the Treasury and State Department releases
+    assert gained == {
+        "buyer:ve-dgcim", "buyer:ir-irgc-io", "buyer:kp-rgb", "buyer:ru-gru", "buyer:ru-fsb", "buyer:ir-irgc",
+        "org:synesis", "org:norsi-trans", "org:mfi-soft", "org:citadel", "org:elektronnaya-moskva",
+    }  # fmt: skip
+    assert "ofac-sdn:30502" in store.get("org:ceiec").props["identifiers"]
+    assert store.graph.has_edge("org:ceiec", "list:us-sdn", key="LISTED_ON")
     for innocent in ("buyer:cn-mps", "org:cec", "org:hikvision", "org:huawei", "org:nso-group"):
         assert not store.graph.has_edge(innocent, "list:us-sdn", key="LISTED_ON"), innocent
         assert not sdn_numbers(store.get(innocent).props), innocent

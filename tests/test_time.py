@@ -83,8 +83,11 @@ def test_trace_and_reach_as_of(starter):
 def test_every_saved_query_takes_as_of(starter):
     query = LIBRARY["deals_while_listed"]
     hikvision = {"on_list": "list:us-entity-list"}
-    assert run_embedded(query, starter, hikvision).rows  # the Chengmai deal of 2022, after the 2019 listing
-    assert not run_embedded(query, starter, {**hikvision, "as_of": "2021"}).rows  # before that deal
+    deals = {r["transfer"] for r in run_embedded(query, starter, hikvision).rows}
+    assert "transfer:hikvision-chengmai-2022" in deals  # the Chengmai deal of 2022, after the 2019 listing
+    assert not run_embedded(query, starter, {**hikvision, "as_of": "2019"}).rows  # no deal dated while listed yet
+    in_2021 = {r["transfer"] for r in run_embedded(query, starter, {**hikvision, "as_of": "2021"}).rows}
+    assert in_2021 and "transfer:hikvision-chengmai-2022" not in in_2021
     for name, q in LIBRARY.items():
         params = {p.name: p.example for p in q.params.values() if p.required}
         run_embedded(q, starter, {**params, "as_of": "2019-10-09", "dated_only": True})  # every query accepts it

@@ -10,6 +10,46 @@
 // example:
 //   params: {since: '2021'}
 //   rows:
+//   - transfer: transfer:cn-cameras-mm-junta-cities
+//     transfer_name: Chinese cameras for Myanmar junta safe-city projects
+//     deal_date: '2021'
+//     end_user: buyer:mm-junta-cities
+//     end_user_name: Junta-controlled city authorities running Myanmar safe-city projects
+//     country: MM
+//     suppliers: ['Hangzhou Hikvision Digital Technology Co., Ltd.', 'Huawei Technologies Co., Ltd.', 'Zhejiang Dahua Technology Co., Ltd.']
+//     sources: ['source:reuters-myanmar-cameras-2022', 'source:asiafinancial-myanmar-cctv-2022']
+//   - transfer: transfer:dahua-nl-police-2021
+//     transfer_name: Dahua cameras for the Dutch National Police
+//     deal_date: 2021-06
+//     end_user: buyer:nl-police
+//     end_user_name: National Police (Netherlands)
+//     country: NL
+//     suppliers: ['Zhejiang Dahua Technology Co., Ltd.']
+//     sources: ['source:nltimes-dahua-police-2022', 'source:bright-dahua-police-2022']
+//   - transfer: transfer:neusoft-cn-henan-2021
+//     transfer_name: Henan system to track journalists and foreign students
+//     deal_date: '2021-09-17'
+//     end_user: buyer:cn-henan-ps
+//     end_user_name: Henan provincial public security authorities
+//     country: CN
+//     suppliers: [Neusoft]
+//     sources: ['source:reuters-henan-2021']
+//   - transfer: transfer:seagate-cn-xuar-2022
+//     transfer_name: Seagate hard disk drives for Xinjiang public security bodies (2022)
+//     deal_date: '2022'
+//     end_user: buyer:xinjiang-government
+//     end_user_name: Xinjiang government bodies (projects not itemised)
+//     country: CN
+//     suppliers: [Seagate Technology]
+//     sources: ['source:rfa-recordedfuture-2022']
+//   - transfer: transfer:western-digital-cn-xuar-2022
+//     transfer_name: Western Digital hard disk drives for Xinjiang public security bodies (2022)
+//     deal_date: '2022'
+//     end_user: buyer:xinjiang-government
+//     end_user_name: Xinjiang government bodies (projects not itemised)
+//     country: CN
+//     suppliers: [Western Digital Corporation]
+//     sources: ['source:rfa-recordedfuture-2022']
 //   - transfer: transfer:thermo-tibet-2022
 //     transfer_name: Thermo Fisher DNA profiling kits for Tibetan police
 //     deal_date: 2022-08
@@ -26,6 +66,14 @@
 //     country: CN
 //     suppliers: ['Hangzhou Hikvision Digital Technology Co., Ltd.']
 //     sources: ['source:chinaproject-hikvision-2023']
+//   - transfer: transfer:cellebrite-ar-mendoza-2025
+//     transfer_name: Cellebrite UFED for Mendoza's security ministry
+//     deal_date: '2025'
+//     end_user: buyer:ar-mendoza-seguridad
+//     end_user_name: Ministerio de Seguridad y Justicia de Mendoza
+//     country: AR
+//     suppliers: [Cellebrite]
+//     sources: ['source:mdzol-mendoza-ufed-2025']
 MATCH (t:Transfer)-[d:DELIVERED_TO]->(b:GovernmentBuyer)
 WHERE d.status IN $statuses
   AND ($as_of IS NULL OR ((d.since IS NULL AND NOT $dated_only) OR CASE size(d.since) WHEN 4 THEN d.since + '-12-31' WHEN 7 THEN d.since + '-31' ELSE d.since END <= $as_of)

@@ -16,6 +16,39 @@
 // example:
 //   params: {on_list: 'list:us-entity-list'}
 //   rows:
+//   - party: org:dahua
+//     party_name: Zhejiang Dahua Technology Co., Ltd.
+//     role: SUPPLIER_OF
+//     list: list:us-entity-list
+//     listed_since: '2019-10-09'
+//     listed_until: null
+//     transfer: transfer:cn-cameras-mm-junta-cities
+//     transfer_name: Chinese cameras for Myanmar junta safe-city projects
+//     deal_date: '2021'
+//     status: reported
+//     sources: ['source:reuters-myanmar-cameras-2022', 'source:asiafinancial-myanmar-cctv-2022']
+//   - party: org:dahua
+//     party_name: Zhejiang Dahua Technology Co., Ltd.
+//     role: SUPPLIER_OF
+//     list: list:us-entity-list
+//     listed_since: '2019-10-09'
+//     listed_until: null
+//     transfer: transfer:dahua-nl-police-2021
+//     transfer_name: Dahua cameras for the Dutch National Police
+//     deal_date: 2021-06
+//     status: reported
+//     sources: ['source:nltimes-dahua-police-2022', 'source:bright-dahua-police-2022']
+//   - party: org:hikvision
+//     party_name: Hangzhou Hikvision Digital Technology Co., Ltd.
+//     role: SUPPLIER_OF
+//     list: list:us-entity-list
+//     listed_since: '2019-10-09'
+//     listed_until: null
+//     transfer: transfer:cn-cameras-mm-junta-cities
+//     transfer_name: Chinese cameras for Myanmar junta safe-city projects
+//     deal_date: '2021'
+//     status: reported
+//     sources: ['source:reuters-myanmar-cameras-2022', 'source:asiafinancial-myanmar-cctv-2022']
 //   - party: org:hikvision
 //     party_name: Hangzhou Hikvision Digital Technology Co., Ltd.
 //     role: SUPPLIER_OF
@@ -27,6 +60,28 @@
 //     deal_date: 2022-12
 //     status: reported
 //     sources: ['source:chinaproject-hikvision-2023']
+//   - party: org:huawei
+//     party_name: Huawei Technologies Co., Ltd.
+//     role: SUPPLIER_OF
+//     list: list:us-entity-list
+//     listed_since: 2019-05
+//     listed_until: null
+//     transfer: transfer:cn-cameras-mm-junta-cities
+//     transfer_name: Chinese cameras for Myanmar junta safe-city projects
+//     deal_date: '2021'
+//     status: reported
+//     sources: ['source:reuters-myanmar-cameras-2022', 'source:asiafinancial-myanmar-cctv-2022']
+//   - party: org:huawei
+//     party_name: Huawei Technologies Co., Ltd.
+//     role: DELIVERED_TO
+//     list: list:us-entity-list
+//     listed_since: 2019-05
+//     listed_until: null
+//     transfer: transfer:seagate-cn-huawei-2020
+//     transfer_name: Seagate hard disk drives for Huawei after the foreign direct product rule
+//     deal_date: '2020-08-17'
+//     status: reported
+//     sources: ['source:dpa-seagate-2023', 'source:thompsonhine-seagate-2023', 'source:upi-seagate-2023', 'source:reuters-seagate-2023']
 MATCH (party)-[l:LISTED_ON]->(x:List)
 WHERE ($on_list IS NULL OR x.id = $on_list) AND l.since IS NOT NULL AND l.status IN $statuses
   AND ($as_of IS NULL OR ((l.since IS NULL AND NOT $dated_only) OR CASE size(l.since) WHEN 4 THEN l.since + '-12-31' WHEN 7 THEN l.since + '-31' ELSE l.since END <= $as_of)

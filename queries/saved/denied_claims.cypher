@@ -6,28 +6,29 @@
 // notes: Denied links are kept, never dropped, so a denial and what it answers stay side by side.
 // example:
 //   params: {}
-//   rows:
+//   count: 62
+//   first:
+//   - rel: INTERMEDIARY_OF
+//     from_id: org:comercializadora-antsua
+//     from_name: Comercializadora Antsua, S.A. de C.V.
+//     to_id: transfer:nso-mx-sedena-2019
+//     to_name: SEDENA 'remote information monitoring' contract with NSO's Mexican representative
+//     note: SEDENA paid NSO's exclusive Mexican representative under contract DN-10 SAIT-1075/P/2019 for 'remote information monitoring'; R3D says it is not yet shown whether this was Pegasus. SEDENA said it contracted the software only in 2011-2013.
+//     sources: ['source:r3d-sedena-antsua-2022', 'source:etcetera-sedena-antsua-2022']
 //   - rel: SUPPLIER_OF
-//     from_id: org:huawei
-//     from_name: Huawei Technologies Co., Ltd.
-//     to_id: transfer:huawei-xinjiang-safe-city
-//     to_name: Huawei activity in Xinjiang
-//     note: ASPI reported Huawei active in Xinjiang; Huawei has repeatedly denied involvement in the region.
-//     sources: ['source:liveafrica-safecity-2020']
-//   - rel: ITEM_OF
-//     from_id: product:huawei-safe-city
-//     from_name: Huawei Safe City solution
-//     to_id: transfer:huawei-xinjiang-safe-city
-//     to_name: Huawei activity in Xinjiang
-//     note: ASPI reported Huawei active in Xinjiang; Huawei has repeatedly denied involvement in the region.
-//     sources: ['source:liveafrica-safecity-2020']
-//   - rel: DELIVERED_TO
-//     from_id: transfer:huawei-xinjiang-safe-city
-//     from_name: Huawei activity in Xinjiang
-//     to_id: buyer:xinjiang-government
-//     to_name: Xinjiang government bodies (projects not itemised)
-//     note: ASPI reported Huawei active in Xinjiang; Huawei has repeatedly denied involvement in the region.
-//     sources: ['source:liveafrica-safecity-2020']
+//     from_id: org:hacking-team
+//     from_name: Hacking Team
+//     to_id: transfer:hacking-team-ec-senain-2013
+//     to_name: Hacking Team RCS for Ecuador's SENAIN
+//     note: Leaked documents; SENAIN and President Correa denied any contract with Hacking Team.
+//     sources: ['source:lanacion-ec-senain-2015', 'source:apc-hackingteam-ecuador-2015', 'source:ecuavisa-senain-2015']
+//   - rel: SUPPLIER_OF
+//     from_id: org:hacking-team
+//     from_name: Hacking Team
+//     to_id: transfer:hacking-team-et-insa
+//     to_name: Hacking Team RCS for Ethiopia's INSA
+//     note: Leaked emails treat INSA as a client and show its licence briefly suspended after Citizen Lab exposed attacks on ESAT journalists. Ethiopia's spokesperson had denied using the product.
+//     sources: ['source:intercept-hackingteam-ethiopia-2015', 'source:hornaffairs-hackingteam-insa-2015']
 MATCH (a)-[r]->(b)
 WHERE r.status = 'denied'
   AND ($as_of IS NULL OR ((r.since IS NULL AND NOT $dated_only) OR CASE size(r.since) WHEN 4 THEN r.since + '-12-31' WHEN 7 THEN r.since + '-31' ELSE r.since END <= $as_of)

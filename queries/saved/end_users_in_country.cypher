@@ -28,6 +28,15 @@
 //     sources: ['source:greydynamics-uganda-2020']
 //   - end_user: buyer:ug-police
 //     end_user_name: Uganda Police
+//     transfer: transfer:hacking-team-ug-police
+//     transfer_name: Hacking Team software sold with NICE to the Uganda Police
+//     year: null
+//     suppliers: [Hacking Team, NICE Systems]
+//     products: []
+//     status: reported
+//     sources: ['source:unwantedwitness-hackingteam-nice']
+//   - end_user: buyer:ug-police
+//     end_user_name: Uganda Police
 //     transfer: transfer:huawei-uganda-cctv-2019
 //     transfer_name: Huawei CCTV for the Uganda Police
 //     year: 2019

@@ -10,11 +10,11 @@
 //   is stable.
 // example:
 //   params: {top: 2}
-//   count: 19
+//   count: 37
 //   first:
-//   - {category: computing_infrastructure, rank: 1, vendor: 'org:sugon', vendor_name: 'Dawning Information Industry Co., Ltd.', end_users: 1, transfers: 1}
-//   - {category: deep_packet_inspection, rank: 1, vendor: 'org:packet-forensics', vendor_name: Packet Forensics, end_users: 4, transfers: 5}
-//   - {category: dna_sequencer, rank: 1, vendor: 'org:thermo-fisher', vendor_name: Thermo Fisher Scientific Inc., end_users: 2, transfers: 3}
+//   - {category: component, rank: 1, vendor: 'org:seagate', vendor_name: Seagate Technology, end_users: 1, transfers: 1}
+//   - {category: component, rank: 2, vendor: 'org:western-digital', vendor_name: Western Digital Corporation, end_users: 1, transfers: 1}
+//   - {category: computing_infrastructure, rank: 1, vendor: 'org:huawei', vendor_name: 'Huawei Technologies Co., Ltd.', end_users: 1, transfers: 1}
 MATCH (o:Organization)-[s:SUPPLIER_OF]->(t:Transfer)<-[i:ITEM_OF]-(p:Product),
       (t)-[d:DELIVERED_TO]->(b:GovernmentBuyer)
 WHERE s.status IN $statuses

@@ -11,8 +11,30 @@
 //   sale unlawful; it says which export-control commitments applied.
 // example:
 //   params: {}
-//   count: 12
+//   count: 61
 //   first:
+//   - vendor: org:amesys
+//     vendor_name: Amesys
+//     vendor_country: FR
+//     role: SUPPLIER_OF
+//     transfer: transfer:amesys-ly-eagle-2007
+//     year: 2007
+//     end_user: buyer:ly-intelligence
+//     end_user_name: Libyan intelligence services (Gaddafi government)
+//     end_user_country: LY
+//     supply_sources: ['source:natoassoc-libya', 'source:wsj-libya-amesys-2011']
+//     delivery_sources: ['source:natoassoc-libya', 'source:wsj-libya-amesys-2011']
+//   - vendor: org:area-spa
+//     vendor_name: Area SpA
+//     vendor_country: IT
+//     role: SUPPLIER_OF
+//     transfer: transfer:area-sy-monitoring-2011
+//     year: null
+//     end_user: buyer:sy-government
+//     end_user_name: Government of Syria under Assad (end user not named)
+//     end_user_country: SY
+//     supply_sources: ['source:bloomberg-area-syria-2011', 'source:bloomberg-area-exit-2011']
+//     delivery_sources: ['source:bloomberg-area-syria-2011', 'source:bloomberg-area-exit-2011']
 //   - vendor: org:axis
 //     vendor_name: Axis Communications
 //     vendor_country: SE
@@ -24,28 +46,6 @@
 //     end_user_country: CN
 //     supply_sources: ['source:bnreport-amnesty-2020', 'source:amnesty-eu-2020']
 //     delivery_sources: ['source:bnreport-amnesty-2020', 'source:amnesty-eu-2020']
-//   - vendor: org:cisco
-//     vendor_name: Cisco
-//     vendor_country: US
-//     role: SUPPLIER_OF
-//     transfer: transfer:cisco-mps
-//     year: null
-//     end_user: buyer:cn-mps
-//     end_user_name: Ministry of Public Security of the People's Republic of China
-//     end_user_country: CN
-//     supply_sources: ['source:seed-lawfare-2018']
-//     delivery_sources: ['source:seed-lawfare-2018']
-//   - vendor: org:digivox
-//     vendor_name: Digivox
-//     vendor_country: NL
-//     role: SUPPLIER_OF
-//     transfer: transfer:sii-digivox-colombia-2008
-//     year: 2008
-//     end_user: buyer:co-government
-//     end_user_name: Government of Colombia (end user not named)
-//     end_user_country: CO
-//     supply_sources: ['source:data-sii-transfers']
-//     delivery_sources: ['source:data-sii-transfers']
 MATCH (c:Country)-[m:PARTICIPATES_IN]->(:Regime {id: $regime})
 WHERE ($as_of IS NULL OR ((m.since IS NULL AND NOT $dated_only) OR CASE size(m.since) WHEN 4 THEN m.since + '-12-31' WHEN 7 THEN m.since + '-31' ELSE m.since END <= $as_of)
     AND (m.until IS NULL OR CASE size(m.until) WHEN 4 THEN m.until + '-01-01' WHEN 7 THEN m.until + '-01' ELSE m.until END > $as_of))

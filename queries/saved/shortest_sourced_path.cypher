@@ -13,16 +13,15 @@
 // example:
 //   params: {from_entity: 'org:nvidia', to_entity: 'buyer:xuar-psb'}
 //   rows:
-//   - path: ['org:nvidia', 'product:nvidia-chips', 'product:hikvision-fr', 'org:hikvision', 'transfer:hikvision-xuar-ijop', 'buyer:xuar-psb']
-//     names: [NVIDIA, NVIDIA chips (GPUs), Hikvision facial recognition systems, 'Hangzhou Hikvision Digital Technology Co., Ltd.', Hikvision involvement in Xinjiang's Integrated Joint Operations Platform, Xinjiang Uighur Autonomous Region People's Government Public Security Bureau]
-//     rels: [MAKES, COMPONENT_OF, MAKES, SUPPLIER_OF, DELIVERED_TO]
+//   - path: ['org:nvidia', 'transfer:nvidia-cn-hikvision', 'org:hikvision', 'transfer:hikvision-xuar-ijop', 'buyer:xuar-psb']
+//     names: [NVIDIA, Nvidia components in Hikvision products, 'Hangzhou Hikvision Digital Technology Co., Ltd.', Hikvision involvement in Xinjiang's Integrated Joint Operations Platform, Xinjiang Uighur Autonomous Region People's Government Public Security Bureau]
+//     rels: [SUPPLIER_OF, DELIVERED_TO, SUPPLIER_OF, DELIVERED_TO]
 //     sources:
-//     - ['source:nyt-intel-nvidia-2020', 'source:chinaproject-hikvision-2023']
-//     - ['source:chinaproject-hikvision-2023']
-//     - ['source:ipvm-hikvision-xinjiang-2018', 'source:chinaproject-hikvision-2023']
+//     - ['source:aljazeera-hikvision-2019']
+//     - ['source:aljazeera-hikvision-2019']
 //     - ['source:ipvm-hikvision-xinjiang-2018', 'source:seed-wassenaar-note-2024']
 //     - ['source:ipvm-hikvision-xinjiang-2018', 'source:seed-wassenaar-note-2024']
-//     hops: 5
+//     hops: 4
 MATCH (a {id: $from_entity}), (b {id: $to_entity})
 MATCH p = allShortestPaths((a)-[:MAKES|SUPPLIER_OF|INTERMEDIARY_OF|ITEM_OF|COMPONENT_OF|DELIVERED_TO|SUBSIDIARY_OF|OWNER_OF|DIRECTOR_OF|PARTNER_OF|PART_OF|LINKED_TO*..12]-(b))
 WHERE all(r IN relationships(p) WHERE r.status IN $statuses

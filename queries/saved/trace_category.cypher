@@ -10,6 +10,24 @@
 // example:
 //   params: {category: dna_sequencer}
 //   rows:
+//   - product: product:agcu-dna
+//     product_name: AGCU forensic DNA products
+//     end_user: buyer:cn-mps
+//     end_user_name: Ministry of Public Security of the People's Republic of China
+//     country: CN
+//     transfer: transfer:agcu-cn-mps-dna
+//     year: null
+//     status: reported
+//     sources: ['source:aspi-genomic-2020']
+//   - product: product:microread-dna
+//     product_name: Microread Genetics forensic DNA products
+//     end_user: buyer:cn-mps
+//     end_user_name: Ministry of Public Security of the People's Republic of China
+//     country: CN
+//     transfer: transfer:microread-cn-mps-dna
+//     year: null
+//     status: reported
+//     sources: ['source:aspi-genomic-2020']
 //   - product: product:promega-dna
 //     product_name: Promega DNA equipment
 //     end_user: buyer:xuar-psb
@@ -19,6 +37,15 @@
 //     year: null
 //     status: reported
 //     sources: ['source:nyt-dna-resale-2021']
+//   - product: product:thermo-kits
+//     product_name: Thermo Fisher DNA profiling kits and sequencer parts
+//     end_user: buyer:cn-mps
+//     end_user_name: Ministry of Public Security of the People's Republic of China
+//     country: CN
+//     transfer: transfer:thermo-cn-mps-dna
+//     year: null
+//     status: reported
+//     sources: ['source:aspi-genomic-2020', 'source:nyt-dna-2020']
 //   - product: product:thermo-kits
 //     product_name: Thermo Fisher DNA profiling kits and sequencer parts
 //     end_user: buyer:tibet-police

@@ -14,60 +14,34 @@
 //   of the delivery link. `dualtrace trace` answers the same question.
 // example:
 //   params: {entity: 'org:huawei'}
-//   rows:
-//   - end_user: buyer:ec-ecu911
-//     end_user_name: ECU 911 Integrated Security Service
-//     country: EC
-//     transfer: transfer:huawei-ecu911
-//     transfer_name: Huawei equipment in ECU 911
+//   count: 24
+//   first:
+//   - end_user: buyer:bw-police
+//     end_user_name: Botswana Police Service
+//     country: BW
+//     transfer: transfer:huawei-bw-safecity-2017
+//     transfer_name: Huawei video-surveillance (CCTV) project for the Botswana Police Service
+//     year: 2017
+//     status: reported
+//     sources: ['source:itweb-botswana-huawei-2019', 'source:rwr-botswana-huawei-2019']
+//     via: null
+//   - end_user: buyer:ci-mis
+//     end_user_name: Ministry of the Interior and Security (Côte d'Ivoire)
+//     country: CI
+//     transfer: transfer:huawei-ci-abidjan
+//     transfer_name: Abidjan video-surveillance system for Côte d'Ivoire's Interior Ministry
 //     year: null
 //     status: reported
-//     sources: ['source:epoch-ecuador-2018']
+//     sources: ['source:le360-abidjan-videosurveillance-2016', 'source:connectionivoirienne-huawei-2019']
 //     via: null
-//   - end_user: buyer:ke-nps
-//     end_user_name: National Police Service (Kenya)
-//     country: KE
-//     transfer: transfer:huawei-kenya-2015
-//     transfer_name: Huawei Safe City for the Kenya National Police Service
-//     year: 2015
-//     status: confirmed
-//     sources: ['source:aptantech-kenya-2016', 'source:huawei-kenya-2016', 'source:itnewsafrica-kenya-2015']
-//     via: null
-//   - end_user: buyer:pk-punjab
-//     end_user_name: Government of Punjab, Pakistan (Lahore Safe City project)
-//     country: PK
-//     transfer: transfer:huawei-lahore
-//     transfer_name: Lahore Safe City project
-//     year: 2016
+//   - end_user: buyer:cm-dgsn
+//     end_user_name: Délégation générale à la sûreté nationale (Cameroon)
+//     country: CM
+//     transfer: transfer:huawei-cm-dgsn-2017
+//     transfer_name: Huawei nationwide urban video surveillance for Cameroon's DGSN
+//     year: 2017
 //     status: reported
-//     sources: ['source:yousufi-lahore']
-//     via: null
-//   - end_user: buyer:rs-police
-//     end_user_name: Serbian police (Ministry of Interior)
-//     country: RS
-//     transfer: transfer:huawei-serbia-2019
-//     transfer_name: Huawei facial-recognition cameras in Belgrade
-//     year: 2019
-//     status: reported
-//     sources: ['source:ap-belgrade-2019']
-//     via: null
-//   - end_user: buyer:ug-intelligence
-//     end_user_name: Ugandan intelligence services
-//     country: UG
-//     transfer: transfer:huawei-uganda-intel
-//     transfer_name: Huawei staff assisting Ugandan intelligence interception
-//     year: null
-//     status: reported
-//     sources: ['source:greydynamics-uganda-2020']
-//     via: null
-//   - end_user: buyer:ug-police
-//     end_user_name: Uganda Police
-//     country: UG
-//     transfer: transfer:huawei-uganda-cctv-2019
-//     transfer_name: Huawei CCTV for the Uganda Police
-//     year: 2019
-//     status: reported
-//     sources: ['source:uganda-cctv-2019']
+//     sources: ['source:camerpost-huawei-dgsn-2017', 'source:afrinews-cameroon-loan-2018']
 //     via: null
 MATCH (start {id: $entity})
 OPTIONAL MATCH o = (sub:Organization)-[:SUBSIDIARY_OF*1..5]->(start)

@@ -11,7 +11,7 @@
 //   does depends on the list's own ownership rules.
 // example:
 //   params: {on_list: 'list:us-entity-list'}
-//   count: 7
+//   count: 9
 //   first:
 //   - listed: org:dahua
 //     listed_name: Zhejiang Dahua Technology Co., Ltd.
@@ -19,17 +19,17 @@
 //     relative_name: Chengdu Dahua Wisdom Information Technology Co., Ltd.
 //     hops: 1
 //     other_lists: ['list:us-dod-1260h']
+//   - listed: org:dji
+//     listed_name: Shenzhen DJI Innovation Technology Co., Ltd.
+//     relative: org:dajiang-baiwang
+//     relative_name: Shenzhen Dajiang Baiwang Technology Co., Ltd.
+//     hops: 1
+//     other_lists: ['list:us-dod-1260h']
 //   - listed: org:hikvision
 //     listed_name: Hangzhou Hikvision Digital Technology Co., Ltd.
 //     relative: org:cetc
 //     relative_name: China Electronics Technology Group Corporation
 //     hops: 1
-//     other_lists: ['list:us-dod-1260h']
-//   - listed: org:hikvision
-//     listed_name: Hangzhou Hikvision Digital Technology Co., Ltd.
-//     relative: org:anhui-sun-create
-//     relative_name: Anhui Sun Create Electronics Co., Ltd.
-//     hops: 2
 //     other_lists: ['list:us-dod-1260h']
 MATCH (listed:Organization)-[lx:LISTED_ON]->(x:List {id: $on_list})
 WHERE ($as_of IS NULL OR ((lx.since IS NULL AND NOT $dated_only) OR CASE size(lx.since) WHEN 4 THEN lx.since + '-12-31' WHEN 7 THEN lx.since + '-31' ELSE lx.since END <= $as_of)
