@@ -210,7 +210,8 @@ def run_import(
         if decision.decision == "same" and store.has(decision.left) and store.has(decision.right):
             merge(store, decision.left, decision.right, f"decisions file {decisions_path}")
             report.merged += 1
-    fresh = find_candidates(store, applied.new_ids, decisions)
+    # new entities, and entities that gained a name or alias (an alias may be another entity's name)
+    fresh = find_candidates(store, [*applied.new_ids, *applied.renamed_ids], decisions)
     still_open = [c for c in read_review(review_path) if store.has(c.left) and store.has(c.right)
                   and decisions.verdict(c.left, c.right) is None] if review_path else []  # fmt: skip
     known = {(c.left, c.right) for c in still_open}

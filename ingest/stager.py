@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from dualtrace.graph.model import Link, Node
@@ -75,6 +75,7 @@ class Applied:
     """What :meth:`Staging.apply` changed."""
 
     new_ids: list[str]
+    renamed_ids: list[str] = field(default_factory=list)  # entities already there that gained a name or alias
     nodes_added: int = 0
     nodes_updated: int = 0
     links_added: int = 0
@@ -300,6 +301,8 @@ class Staging:
             else:
                 nodes.append(Node(node_id, old.kind, merged))
                 applied.nodes_updated += 1
+                if merged.get("name") != old.props.get("name") or merged.get("aliases") != old.props.get("aliases"):
+                    applied.renamed_ids.append(node_id)
         links: list[Link] = []
         for key in list(self.links):
             staged_link = self.links.pop(key)
