@@ -1,5 +1,5 @@
 """The mapping language: a YAML file that says how the rows of a table become
-entities and links. README, "Importing your own data", documents it with a
+entities and links. README, "Writing a mapping", documents it with a
 worked example; the built-in formats in ``ingest/formats/`` are mappings too.
 
 A mapping is checked against the schema once (:func:`check_mapping`, also
