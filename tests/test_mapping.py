@@ -232,3 +232,41 @@ def test_a_header_row_past_the_end_or_on_an_empty_row_is_a_message(tmp_path, suf
     too_far = MappingFormat(parse_mapping(GOV_LIST.replace("header_row: 4", "header_row: 40")))
     with pytest.raises(FileRejected, match=r"the header was expected on row 40 .* the file ends before it"):
         run_import(EmbeddedStore(), path, too_far, file_date="2024-06-01")
+
+
+LISTING = """
+mapping: 1
+dataset: {title: %s, publisher: dualtrace test suite}
+read: {format: csv}
+record_id: ref
+entities:
+  party: {kind: Organization, properties: {name: name}}
+  register:
+    kind: List
+    id: {constant: "list:watch"}
+    properties: {name: {constant: Watch list}, authority: {constant: dualtrace test suite}}
+links:
+  - {from: party, rel: LISTED_ON, to: register}
+provenance: {since: since, until: until}
+"""
+
+
+def test_since_and_until_combine_as_the_readme_says(tmp_path):
+    """README, "Writing a mapping", "Dates on a link that several records state"."""
+    store = EmbeddedStore()
+
+    def listed(title: str, rows: str, date: str) -> tuple[str | None, str | None]:
+        path = tmp_path / f"{title}-{date}.csv"
+        path.write_text("ref,name,since,until\n" + rows, encoding="utf-8")
+        run_import(store, path, MappingFormat(parse_mapping(LISTING % title)), file_date=date)
+        [link] = store.links("LISTED_ON")
+        return link.props.get("since"), link.props.get("until")
+
+    # two rows of one file: the earliest since; the until of the first row that states one
+    rows = "1,Acme Widgets Ltd,2020-05,2021\n2,Acme Widgets Ltd,2019,2022\n"
+    assert listed("Owner", rows, "2024-01-01") == ("2019", "2021")
+    # another dataset: since only moves earlier, until is never changed
+    assert listed("Other", "9,Acme Widgets Ltd,2018,2023\n", "2024-02-01") == ("2018", "2021")
+    # a newer version of the link's own dataset sets since, and without an until lifts it
+    assert listed("Owner", "1,Acme Widgets Ltd,2020,\n", "2024-03-01") == ("2020", None)
+    assert listed("Owner", "1,Acme Widgets Ltd,2020,2024-02\n", "2024-04-01") == ("2020", "2024-02")
