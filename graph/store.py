@@ -3,10 +3,10 @@
 Why a single JSON file: it needs no server, diffs and greps well, and opens the
 same on every machine. Saves are atomic (write a temporary file beside the
 workspace, fsync, then ``os.replace``), so a process killed while saving leaves
-the previous workspace intact, and the hidden temporary file
-(``.<workspace>.XXXXXXXX.tmp``), which the next open removes. Links are keyed by relationship kind, so a given
-pair of nodes holds at most one link of each kind and re-importing a fact
-updates it instead of duplicating it.
+the previous workspace intact (and its hidden temporary file,
+``.<workspace>.XXXXXXXX.tmp``, which the next open removes). Links are keyed by
+relationship kind, so a given pair of nodes holds at most one link of each kind
+and re-importing a fact updates it instead of duplicating it.
 """
 
 from __future__ import annotations
@@ -91,15 +91,18 @@ class EmbeddedStore:
             if type(data.get("nodes")) is not list or type(data.get("links")) is not list:
                 raise TypeError
             for item in data["nodes"]:
-                props = item["props"]
-                if type(props) is not dict or type(item["id"]) is not str:
+                props, kind = item["props"], item["kind"]
+                if type(props) is not dict or type(item["id"]) is not str or type(kind) is not str:
                     raise TypeError
-                graph.add_node(item["id"], kind=item["kind"], props=props)
+                graph.add_node(item["id"], kind=kind, props=props)
+            known = graph.number_of_nodes()
             for item in data["links"]:
-                props = item["props"]
-                if type(props) is not dict:
+                props, rel = item["props"], item["rel"]
+                if type(props) is not dict or type(rel) is not str:
                     raise TypeError
-                graph.add_edge(item["source"], item["target"], key=item["rel"], props=props)
+                graph.add_edge(item["source"], item["target"], key=rel, props=props)
+            if graph.number_of_nodes() != known:  # a link to no node of the file made a node without a kind
+                raise TypeError
         except (KeyError, TypeError, AttributeError):
             raise WorkspaceError(_structure_problem(path, data)) from None
         meta = data.get("meta") or {}
@@ -253,6 +256,11 @@ def _structure_problem(path: Path, data: dict[str, Any]) -> str:
                     expected = "an object" if kind is dict else "a string"
                     found = "nothing" if name not in item else _json_type(item[name])
                     return f"{path}: {key}[{index}] should have {name!r} ({expected}), found {found}"
+    ids = {item["id"] for item in data["nodes"]}
+    for index, item in enumerate(data["links"]):
+        for end in ("source", "target"):
+            if item[end] not in ids:
+                return f"{path}: links[{index}] has {end} {item[end]!r}, which is not the id of any of its nodes"
     return f"{path}: the file is not laid out as a dualtrace workspace"
 
 
@@ -292,10 +300,8 @@ def remove_leftovers(target: Path) -> list[Path]:
     for leftover in leftovers(target):
         try:
             leftover.unlink()
-        except FileNotFoundError:
-            continue
         except OSError:
-            continue  # not ours to insist on: the next open tries again
+            continue  # gone already, or not ours to insist on: the next open tries again
         removed.append(leftover)
     return removed
 

@@ -298,6 +298,10 @@ def test_a_sheet_number_past_the_last_sheet_is_a_message(tmp_path):
             "links[0] should have 'rel' (a string), found nothing",
         ),
         ({"nodes": [], "links": [], "meta": "x"}, "'meta' should be an object, found a string"),
+        (
+            {"nodes": [], "links": [{"source": "org:a", "rel": "PARTNER_OF", "target": "org:b", "props": {}}]},
+            "links[0] has source 'org:a', which is not the id of any of its nodes",
+        ),
     ],
 )
 def test_a_workspace_of_the_wrong_structure_is_a_message(tmp_path, content, expected):
