@@ -37,7 +37,7 @@ def companion(workspace: Path, suffix: str) -> Path:
 @click.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--mapping", "-m", "mapping_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="A YAML mapping (see README, 'Writing a mapping').")  # fmt: skip
+              help="A YAML mapping (see README.md, section 'Writing a mapping').")  # fmt: skip
 @click.option("--format", "-f", "format_name", help="A built-in format (`dualtrace formats` lists them).")
 @click.option("--date", "file_date", help="Publication date of this version of the file (default: a date the file "
               "states, else its modification date, with a warning).")  # fmt: skip

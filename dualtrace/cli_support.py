@@ -41,7 +41,11 @@ def open_workspace(ctx: click.Context, create: bool = False) -> EmbeddedStore:
             f"No workspace at {path}. Run `dualtrace load` (starter dataset), `dualtrace demo` "
             "or `dualtrace import` first."
         )
-    return EmbeddedStore.open(path)
+    store = EmbeddedStore.open(path)
+    if store.leftovers_removed:
+        names = ", ".join(p.name for p in store.leftovers_removed)
+        click.echo(f"Removed what an interrupted save left beside {path}: {names}", err=True)
+    return store
 
 
 no_wait_option = click.option(

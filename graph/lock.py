@@ -30,8 +30,17 @@ class WorkspaceBusy(DualtraceError):
     """Another process is writing the workspace and the caller chose not to wait."""
 
 
+# Workspaces whose writer lock this process holds (see :func:`held_here`).
+_HELD: set[Path] = set()
+
+
 def lock_path(workspace: Path) -> Path:
     return workspace.with_name(workspace.name + ".lock")
+
+
+def held_here(workspace: Path) -> bool:
+    """Whether this process holds the workspace's writer lock."""
+    return workspace.absolute() in _HELD
 
 
 def _holder_path(workspace: Path) -> Path:
@@ -72,7 +81,9 @@ def writer_lock(
         stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         info = {"pid": os.getpid(), "host": socket.gethostname(), "command": command or "dualtrace", "since": stamp}
         holder_file.write_text(json.dumps(info), encoding="utf-8")
+        _HELD.add(workspace.absolute())
         yield
     finally:
+        _HELD.discard(workspace.absolute())
         holder_file.unlink(missing_ok=True)
         lock.release()

@@ -3,24 +3,28 @@
 Why a single JSON file: it needs no server, diffs and greps well, and opens the
 same on every machine. Saves are atomic (write a temporary file beside the
 workspace, fsync, then ``os.replace``), so a process killed while saving leaves
-the previous workspace intact. Links are keyed by relationship kind, so a given
-pair of nodes holds at most one link of each kind and re-importing a fact
-updates it instead of duplicating it.
+the previous workspace intact (and its hidden temporary file,
+``.<workspace>.XXXXXXXX.tmp``, which the next open removes). Links are keyed by
+relationship kind, so a given pair of nodes holds at most one link of each kind
+and re-importing a fact updates it instead of duplicating it.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import networkx as nx
+from filelock import FileLock, Timeout
 
 from dualtrace.graph import collector
 from dualtrace.graph.errors import RecordProblem, ValidationFailed, WorkspaceError
+from dualtrace.graph.lock import held_here, lock_path
 from dualtrace.graph.model import Link, Node
 from dualtrace.graph.protocol import status_allowed
 from dualtrace.graph.schema import Schema, load_schema
@@ -66,6 +70,8 @@ class EmbeddedStore:
     def version(self) -> int:
         """A number that changes on every write (see graph/protocol.py)."""
         return self._version
+        # Temporary files an interrupted save had left beside the workspace, removed by open().
+        self.leftovers_removed: list[Path] = []
 
     def touch(self) -> None:
         """Record a change (every write method calls it)."""
@@ -84,6 +90,7 @@ class EmbeddedStore:
     def open(cls, path: Path, schema: Schema | None = None) -> EmbeddedStore:
         """Open the workspace at ``path``; an absent file gives an empty store."""
         store = cls(path, schema)
+        store.leftovers_removed = _clear_leftovers(path)
         if path.exists():
             store._read(path)
         return store
@@ -103,11 +110,28 @@ class EmbeddedStore:
             )
         self.touch()
         graph = self.graph
-        for item in data["nodes"]:
-            graph.add_node(item["id"], kind=item["kind"], props=item["props"])
-        for item in data["links"]:
-            graph.add_edge(item["source"], item["target"], key=item["rel"], props=item["props"])
-        self.meta = data.get("meta") or {}
+        try:
+            if type(data.get("nodes")) is not list or type(data.get("links")) is not list:
+                raise TypeError
+            for item in data["nodes"]:
+                props, kind = item["props"], item["kind"]
+                if type(props) is not dict or type(item["id"]) is not str or type(kind) is not str:
+                    raise TypeError
+                graph.add_node(item["id"], kind=kind, props=props)
+            known = graph.number_of_nodes()
+            for item in data["links"]:
+                props, rel = item["props"], item["rel"]
+                if type(props) is not dict or type(rel) is not str:
+                    raise TypeError
+                graph.add_edge(item["source"], item["target"], key=rel, props=props)
+            if graph.number_of_nodes() != known:  # a link to no node of the file made a node without a kind
+                raise TypeError
+        except (KeyError, TypeError, AttributeError):
+            raise WorkspaceError(_structure_problem(path, data)) from None
+        meta = data.get("meta") or {}
+        if not isinstance(meta, dict):
+            raise WorkspaceError(f"{path}: 'meta' should be an object, found {_json_type(meta)}")
+        self.meta = meta
 
     def __len__(self) -> int:
         return int(self.graph.number_of_nodes())
@@ -246,21 +270,104 @@ class EmbeddedStore:
             ],
             "meta": self.meta,
         }
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then renamed into place
-            "w", encoding="utf-8", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
-        )
-        try:
-            with handle:
-                json.dump(payload, handle, ensure_ascii=False, separators=(",", ":"))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(handle.name, target)
-        except BaseException:
-            Path(handle.name).unlink(missing_ok=True)
-            raise
-        _fsync_dir(target.parent)
+        write_atomically(target, lambda handle: json.dump(payload, handle, ensure_ascii=False, separators=(",", ":")))
         self.path = target
         return target
+
+
+_SHAPES = {
+    "nodes": ("a node", {"id": str, "kind": str, "props": dict}),
+    "links": ("a link", {"source": str, "rel": str, "target": str, "props": dict}),
+}
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", bool: "true or false", type(None): "null"}
+    return names.get(type(value), "a number")
+
+
+def _structure_problem(path: Path, data: dict[str, Any]) -> str:
+    """The first place where a workspace file that is valid JSON has the wrong structure."""
+    for key, (what, fields) in _SHAPES.items():
+        if key not in data:
+            return f"{path}: a dualtrace workspace holds {key!r} (a list), and this file has none; is it damaged?"
+        items = data[key]
+        if not isinstance(items, list):
+            return f"{path}: {key!r} should be a list, found {_json_type(items)}"
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                return f"{path}: {key}[{index}] should be an object ({what}), found {_json_type(item)}"
+            for name, kind in fields.items():
+                if not isinstance(item.get(name), kind):
+                    expected = "an object" if kind is dict else "a string"
+                    found = "nothing" if name not in item else _json_type(item[name])
+                    return f"{path}: {key}[{index}] should have {name!r} ({expected}), found {found}"
+    ids = {item["id"] for item in data["nodes"]}
+    for index, item in enumerate(data["links"]):
+        for end in ("source", "target"):
+            if item[end] not in ids:
+                return f"{path}: links[{index}] has {end} {item[end]!r}, which is not the id of any of its nodes"
+    return f"{path}: the file is not laid out as a dualtrace workspace"
+
+
+def write_atomically(target: Path, write: Callable[[IO[str]], None], newline: str | None = None) -> None:
+    """Write ``target`` through a temporary file beside it (``.<name>.XXXXXXXX.tmp``),
+    fsync, then rename: a reader sees the old file or the new one, never half of one,
+    and a process killed while writing leaves the old file and the temporary one."""
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then renamed into place
+        "w", encoding="utf-8", newline=newline, dir=target.parent, prefix=f".{target.name}.", suffix=".tmp",
+        delete=False,
+    )  # fmt: skip
+    try:
+        with handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, target)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    _fsync_dir(target.parent)
+
+
+def leftovers(target: Path) -> list[Path]:
+    """Temporary files :func:`write_atomically` left beside ``target`` when killed: exactly
+    its own names (``.<name>.`` + the 8 characters tempfile picks + ``.tmp``), nothing else."""
+    own = re.compile(rf"\.{re.escape(target.name)}\.[a-z0-9_]{{8}}\.tmp")
+    try:
+        return sorted(p for p in target.parent.glob(f".{target.name}.*.tmp") if own.fullmatch(p.name) and p.is_file())
+    except OSError:
+        return []
+
+
+def remove_leftovers(target: Path) -> list[Path]:
+    """Remove :func:`leftovers`; the caller makes sure no write of ``target`` is under way."""
+    removed = []
+    for leftover in leftovers(target):
+        try:
+            leftover.unlink()
+        except OSError:
+            continue  # gone already, or not ours to insist on: the next open tries again
+        removed.append(leftover)
+    return removed
+
+
+def _clear_leftovers(workspace: Path) -> list[Path]:
+    """What an interrupted save of ``workspace`` left, removed when no writer is saving it
+    now (a writer's temporary file is its save in progress, not a leftover)."""
+    if not leftovers(workspace):
+        return []
+    if held_here(workspace):
+        return remove_leftovers(workspace)
+    lock = FileLock(str(lock_path(workspace)))
+    try:
+        lock.acquire(timeout=0)
+    except (Timeout, OSError):
+        return []
+    try:
+        return remove_leftovers(workspace)
+    finally:
+        lock.release()
 
 
 class _KindLookup(dict[str, str]):

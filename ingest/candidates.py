@@ -1,10 +1,11 @@
 """Candidate duplicates for a reviewer: pairs the resolver would not join on its own.
 
-After an import, every new organization, government body or person is compared
-with the entities of its kind group: the same name where the resolver saw a
-reason not to join (two legal forms, a one-word name, a person), one side's
-name among the other's aliases ("Lomonosov Moscow State University"), a
-shared alias or acronym ("MPS"), or names a fuzzy matcher scores close
+After an import, every organization, government body or person the import
+added, or gave a new name or alias, is compared with the entities of its kind
+group: the same name where the resolver saw a reason not to join (two legal
+forms, a one-word name, a person), one side's name among the other's aliases
+("Lomonosov Moscow State University"), a shared alias or acronym ("MPS"), or
+names a fuzzy matcher scores close
 (rapidfuzz token-sort ratio of the name keys). Each pair goes to the review
 file with its score and reason; none is ever merged without a reviewer.
 

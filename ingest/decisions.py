@@ -12,8 +12,10 @@ import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from dualtrace.graph.errors import DualtraceError
+from dualtrace.graph.store import remove_leftovers, write_atomically
 
 DECISIONS = ("same", "not_same")
 DECISION_COLUMNS = ("left", "right", "decision", "note", "decided_at")
@@ -98,13 +100,19 @@ class Candidate:
 def write_review(path: Path, candidates: list[Candidate]) -> None:
     """The review file: one candidate pair per row, best score first. A reviewer
     copies rows into the decisions file with ``same`` or ``not_same``
-    (or runs ``dualtrace resolve merge`` / ``resolve split``)."""
+    (or runs ``dualtrace resolve merge`` / ``resolve split``). Written atomically, like
+    the workspace: an import killed while writing it leaves the previous review file,
+    and the next import removes the temporary file it left."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as handle:
+    remove_leftovers(path)
+
+    def write(handle: IO[str]) -> None:
         writer = csv.writer(handle)
         writer.writerow(REVIEW_COLUMNS)
         for c in candidates:
             writer.writerow([c.score, c.left, c.left_name, c.right, c.right_name, c.reason])
+
+    write_atomically(path, write, newline="")
 
 
 def read_review(path: Path) -> list[Candidate]:

@@ -80,7 +80,7 @@ class MappingFormat:
                 if missing:
                     raise FileRejected(
                         f"{path}: required column(s) {', '.join(repr(m) for m in missing)} not in the file; "
-                        f"found: {', '.join(record.values)}"
+                        f"found: {', '.join(record.values)}{_header_hint(mapping.read)}"
                     )
             first = False
             reason = mapping.skipped(record.values)
@@ -88,6 +88,13 @@ class MappingFormat:
                 skipped.append(reason)
                 continue
             yield mapping.apply(record)
+
+
+def _header_hint(read: Any) -> str:
+    """Where the header was read, for a file whose header is elsewhere (a title above it)."""
+    if read.header:
+        return " (the column names given in `read: header`)"
+    return f" (in row {read.header_row}; if the column names are on another row, say so with `read: header_row`)"
 
 
 def _files(path: Path) -> list[Path]:
@@ -206,7 +213,8 @@ def run_import(
         if decision.decision == "same" and store.has(decision.left) and store.has(decision.right):
             merge(store, decision.left, decision.right, f"decisions file {decisions_path}")
             report.merged += 1
-    fresh = find_candidates(store, applied.new_ids, decisions)
+    # new entities, and entities that gained a name or alias (an alias may be another entity's name)
+    fresh = find_candidates(store, [*applied.new_ids, *applied.renamed_ids], decisions)
     still_open = [c for c in read_review(review_path) if store.has(c.left) and store.has(c.right)
                   and decisions.verdict(c.left, c.right) is None] if review_path else []  # fmt: skip
     known = {(c.left, c.right) for c in still_open}

@@ -1,5 +1,5 @@
 """The mapping language: a YAML file that says how the rows of a table become
-entities and links. README, "Importing your own data", documents it with a
+entities and links. README, "Writing a mapping", documents it with a
 worked example; the built-in formats in ``ingest/formats/`` are mappings too.
 
 A mapping is checked against the schema once (:func:`check_mapping`, also
@@ -10,6 +10,7 @@ or the reasons the record was rejected.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ import yaml
 from dualtrace.graph.errors import DualtraceError
 from dualtrace.graph.model import slugify
 from dualtrace.graph.names import country_name, plain_name
-from dualtrace.graph.schema import PropertySpec, Schema, load_schema
+from dualtrace.graph.schema import DATE_RE, ID_RE, URL_RE, PropertySpec, Schema, load_schema
 from dualtrace.ingest.fingerprint import Expect
 from dualtrace.ingest.parsers import PARSERS
 from dualtrace.ingest.readers import ReadOptions, Record
@@ -33,15 +34,19 @@ CACHE_LIMIT = 500_000  # memoised entities kept per import before the memo is cl
 TEMPLATE_RE = re.compile(r"\{([^{}]+)\}")
 SOURCE_KEYS = ("column", "columns", "constant", "template", "value")
 MODIFIER_KEYS = ("split", "pattern", "parse", "map", "unmapped", "type", "formats", "first", "default", "required",
-                 "max_length", "on_error")  # fmt: skip
+                 "on_error")  # fmt: skip
 ON_ERROR = ("reject", "drop")
+UNMAPPED = ("reject", "keep", "drop")
 TYPES = ("text", "list", "date", "year", "integer", "country")
 SKIP_KEYS = ("column", "in", "empty", "present", "matches")
+CONDITIONS = SKIP_KEYS[1:]
 TOP_KEYS = ("mapping", "name", "description", "dataset", "read", "expect", "record_id", "skip", "entities", "links",
             "provenance", "citation")  # fmt: skip
 EXPECT_KEYS = ("columns", "header", "keys", "values", "sample")
 DATASET_KEYS = ("id", "title", "publisher", "kind", "url", "date", "note")
-READ_KEYS = ("format", "encoding", "sheet", "header", "records", "null_values", "delimiter")
+READ_KEYS = ("format", "encoding", "sheet", "header", "header_row", "skip_after_header", "records", "null_values",
+             "delimiter")  # fmt: skip
+READ_FORMATS = ("csv", "xlsx", "json", "jsonl")
 ENTITY_KEYS = ("kind", "properties", "optional", "each", "id", "when")
 LINK_KEYS = ("from", "rel", "to", "to_record", "match", "properties", "status", "note")
 PROVENANCE_KEYS = ("status", "since", "until", "note")
@@ -493,6 +498,9 @@ class Mapping:
         if spec.id is not None:
             raw = self._value(spec.id, values, f"entities.{spec.name}.id", item)
             entity_id = str(raw) if raw else None
+            problem = _id_problem(entity_id, self.schema.nodes[spec.kind].prefix) if entity_id else None
+            if problem:
+                raise _RowProblem(_first_column(spec, ("id",), spec.id), problem)
         missing = [
             name for name, p in self.schema.node_properties(spec.kind).items() if p.required and name not in props
         ]
@@ -568,12 +576,25 @@ def _holds(rule: dict[str, Any], values: dict[str, Any]) -> str | None:
     return None
 
 
-def _first_column(spec: EntitySpec, names: tuple[str, ...]) -> str:
+def _hashable(value: Any) -> bool:
+    """Whether a YAML value can be looked up in a table (a list or mapping cannot)."""
+    return not isinstance(value, (list, dict))
+
+
+def _first_column(spec: EntitySpec, names: tuple[str, ...], fld: Field | None = None) -> str:
     for name in names:
-        fld = spec.properties.get(name)
-        if fld is not None and fld.columns():
-            return fld.columns()[0]
+        found = fld or spec.properties.get(name)
+        if found is not None and found.columns():
+            return found.columns()[0]
     return f"entities.{spec.name}.{names[0]}"
+
+
+def _id_problem(entity_id: str, prefix: str) -> str | None:
+    """Why ``entity_id`` cannot be the id of an entity whose kind has ``prefix``, or None."""
+    match = ID_RE.match(entity_id)
+    if match and match.group(1) == prefix:
+        return None
+    return f"{entity_id!r} is not an id of this kind; expected {prefix}:slug (letters, digits, - . _)"
 
 
 class _RowProblem(Exception):
@@ -676,73 +697,247 @@ class _Checker:
         if len(sources) != 1:
             self.problem(path, f"give exactly one of {list(SOURCE_KEYS)} (found {sources or 'none'})")
             return None
-        if "value" in spec and (spec["value"] != "each" or not allow_each):
-            self.problem(path, "`value: each` is only allowed inside an entity that has `each`")
-        if "template" in spec and "{each}" in spec["template"] and not allow_each:
-            self.problem(path, "{each} is only allowed inside an entity that has `each`")
-        if "columns" in spec and not (isinstance(spec["columns"], list) and spec["columns"]):
-            self.problem(path, "`columns` must be a non-empty list of column names")
-        if spec.get("type") not in (None, *TYPES):
+        if not self.source(spec, path, prop, allow_each):
+            return None
+        self.modifiers(spec, path)
+        if prop is not None and prop.values:
+            self.allowed_values(spec, path, prop)
+        return Field(spec, prop, path)
+
+    def allowed_values(self, spec: dict[str, Any], path: str, prop: PropertySpec) -> None:
+        """A constant, a ``map``'s replacements and an ``unmapped`` replacement of a
+        property with a fixed set of values (a Product's category, a List's kind)."""
+        allowed = list(prop.values)
+        if "constant" in spec and "map" not in spec:
+            given = spec["constant"] if isinstance(spec["constant"], list) else [spec["constant"]]
+            for value in given:
+                if not (_hashable(value) and value in prop.values):
+                    self.problem(path, f"{value!r} is not one of {allowed}")
+        if isinstance(spec.get("map"), dict):
+            for key, value in spec["map"].items():
+                if value is not None and not (_hashable(value) and value in prop.values):
+                    self.problem(f"{path}.map.{key}", f"{value!r} is not one of {allowed}")
+        unmapped = spec.get("unmapped", "reject")
+        if _hashable(unmapped) and unmapped not in (*UNMAPPED, *prop.values):
+            self.problem(f"{path}.unmapped", f"expected reject, keep, drop or one of {allowed}; got {unmapped!r}")
+
+    def source(self, spec: dict[str, Any], path: str, prop: PropertySpec | None, allow_each: bool) -> bool:
+        """Check where a field's value comes from (normalising column names to text);
+        False when it cannot be used at all."""
+        usable = True
+        if "column" in spec:
+            spec["column"] = self.column(spec["column"], f"{path}.column")
+            usable = spec["column"] is not None
+        elif "columns" in spec:
+            raw = spec["columns"]
+            names = [self.column(c, f"{path}.columns") for c in raw] if isinstance(raw, list) else []
+            usable = bool(names) and None not in names
+            if not usable:
+                self.problem(f"{path}.columns", "expected a non-empty list of column names")
+            spec["columns"] = names
+        elif "template" in spec:
+            usable = isinstance(spec["template"], str) and bool(spec["template"].strip())
+            if not usable:
+                self.problem(f"{path}.template", 'expected text naming columns in braces, e.g. "{Contract ref}"')
+            elif "{each}" in spec["template"] and not allow_each:
+                self.problem(path, "{each} is only allowed inside an entity that has `each`")
+        elif "value" in spec:
+            if spec["value"] != "each" or not allow_each:
+                self.problem(path, "`value: each` is only allowed inside an entity that has `each`")
+        elif spec["constant"] is None or isinstance(spec["constant"], dict):
+            self.problem(path, "expected a value (a column name, a constant, or a table such as {column: C})")
+            usable = False
+        elif isinstance(spec["constant"], list) and prop is not None and prop.type != "list":
+            self.problem(path, f"{prop.name!r} takes one value, not a list")
+            usable = False
+        return usable
+
+    def modifiers(self, spec: dict[str, Any], path: str) -> None:
+        """Check the keys that shape a value (README: "Writing a mapping")."""
+        if "split" in spec and not (isinstance(spec["split"], str) and spec["split"]):
+            self.problem(f"{path}.split", 'expected the separator, e.g. ";"')
+        if spec.get("type") is not None and not (_hashable(spec["type"]) and spec["type"] in TYPES):
             self.problem(f"{path}.type", f"unknown type {spec['type']!r}; expected one of {list(TYPES)}")
         if "pattern" in spec:
-            try:
-                re.compile(spec["pattern"])
-            except re.error as exc:
-                self.problem(f"{path}.pattern", f"not a valid regular expression: {exc}")
+            self.regex(spec["pattern"], f"{path}.pattern")
         if "map" in spec and not isinstance(spec["map"], dict):
             self.problem(f"{path}.map", "expected a table of `value: replacement`")
-        if "formats" in spec and not isinstance(spec["formats"], list):
+        unmapped = spec.get("unmapped", "reject")
+        if unmapped is None or isinstance(unmapped, (list, dict)):
+            self.problem(f"{path}.unmapped", "expected reject, keep, drop or a replacement value")
+        formats = spec.get("formats", [])
+        if not (isinstance(formats, list) and all(isinstance(f, str) and f for f in formats)):
             self.problem(f"{path}.formats", "expected a list of strptime formats, e.g. ['%d/%m/%Y']")
-        if "parse" in spec and spec["parse"] not in PARSERS:
+        if "parse" in spec and not (_hashable(spec["parse"]) and spec["parse"] in PARSERS):
             self.problem(f"{path}.parse", f"unknown parser {spec['parse']!r}; expected one of {sorted(PARSERS)}")
-        if spec.get("on_error", "reject") not in ON_ERROR:
+        for key in ("first", "required"):
+            self.flag(spec, key, path)
+        if isinstance(spec.get("default"), dict):
+            self.problem(f"{path}.default", "expected a value or a list of values")
+        if not (_hashable(spec.get("on_error", "reject")) and spec.get("on_error", "reject") in ON_ERROR):
             self.problem(f"{path}.on_error", f"expected one of {list(ON_ERROR)}")
-        enum_constant = prop is not None and prop.type == "enum" and "map" not in spec and "constant" in spec
-        if enum_constant and prop is not None and spec["constant"] not in prop.values:
-            self.problem(path, f"{spec['constant']!r} is not one of {list(prop.values)}")
-        return Field(spec, prop, path)
+
+    def column(self, raw: Any, path: str) -> str | None:
+        """A column name (a number such as a year heading counts as its text), or None."""
+        if isinstance(raw, bool) or not isinstance(raw, (str, int)) or not str(raw).strip():
+            self.problem(path, f"expected a column name, got {raw!r}")
+            return None
+        return str(raw)
+
+    def flag(self, spec: dict[str, Any], key: str, path: str) -> None:
+        if key in spec and not isinstance(spec[key], bool):
+            self.problem(f"{path}.{key}", f"expected true or false, got {spec[key]!r}")
+
+    def whole(self, raw: Any, path: str, least: int, example: str) -> int | None:
+        if isinstance(raw, bool) or not isinstance(raw, int) or raw < least:
+            self.problem(path, f"expected a whole number, at least {least} ({example}); got {raw!r}")
+            return None
+        return raw
+
+    def text(self, raw: Any, path: str, what: str) -> str | None:
+        if not isinstance(raw, str) or not raw.strip():
+            self.problem(path, f"expected {what}, got {raw!r}")
+            return None
+        return raw
+
+    def regex(self, raw: Any, path: str) -> None:
+        if not isinstance(raw, str):
+            self.problem(path, f"expected a regular expression (text), got {raw!r}")
+            return
+        try:
+            re.compile(raw)
+        except re.error as exc:
+            self.problem(path, f"not a valid regular expression: {exc}")
+
+    def rules(self, raw: Any, path: str) -> list[dict[str, Any]]:
+        """``skip`` rules or an entity's ``when`` conditions."""
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            self.problem(path, "expected a list of conditions, e.g. [{column: Status, in: [withdrawn]}]")
+            return []
+        result = []
+        for index, rule in enumerate(raw):
+            where = f"{path}[{index}]"
+            if not isinstance(rule, dict):
+                self.keys(rule, where, SKIP_KEYS)
+                continue
+            checked = self.keys(rule, where, SKIP_KEYS)
+            if "column" not in checked:
+                self.problem(where, "a condition needs `column`")
+                continue
+            column = self.column(checked["column"], f"{where}.column")
+            if not any(key in checked for key in CONDITIONS):
+                self.problem(where, f"a condition needs one of {list(CONDITIONS)}")
+                continue
+            if "in" in checked and not (
+                isinstance(checked["in"], list) and all(not isinstance(v, (list, dict)) for v in checked["in"])
+            ):
+                self.problem(f"{where}.in", "expected a list of values")
+                continue
+            for key in ("empty", "present"):
+                self.flag(checked, key, where)
+            if "matches" in checked:
+                self.regex(checked["matches"], f"{where}.matches")
+            if column is not None:
+                result.append({**checked, "column": column})
+        return result
+
+    def read(self, raw: Any) -> ReadOptions:
+        """The ``read:`` block: how the file is read (README: "Writing a mapping")."""
+        spec = self.keys(raw if raw is not None else {}, "read", READ_KEYS)
+        fmt = spec.get("format")
+        if fmt is not None and not (_hashable(fmt) and fmt in READ_FORMATS):
+            self.problem("read.format", f"expected one of {', '.join(READ_FORMATS)}; got {fmt!r}")
+            fmt = None
+        encoding = spec.get("encoding", "auto")
+        if encoding != "auto":
+            try:
+                codecs.lookup(encoding if isinstance(encoding, str) else "")
+            except LookupError:
+                self.problem("read.encoding", f"unknown encoding {encoding!r}; e.g. utf-8, cp1252, utf-16, latin-1")
+                encoding = "auto"
+        sheet = spec.get("sheet")
+        if sheet is not None and not (isinstance(sheet, str) and sheet):
+            sheet = self.whole(sheet, "read.sheet", 0, "a sheet's name, or its number: 0 is the first sheet")
+        header = spec.get("header")
+        if header is not None:
+            names = [self.column(c, "read.header") for c in header] if isinstance(header, list) else []
+            if not names or None in names:
+                self.problem("read.header", "expected the list of column names of a file without a header row")
+                header = None
+            else:
+                header = tuple(str(n) for n in names)
+        header_row = self.whole(spec.get("header_row", 1), "read.header_row", 1, "1 is the first row")
+        skip_after = self.whole(spec.get("skip_after_header", 0), "read.skip_after_header", 0, "rows to skip")
+        if header is not None and ("header_row" in spec or "skip_after_header" in spec):
+            self.problem("read.header", "`header` names the columns of a file without a header row; `header_row` "
+                         "and `skip_after_header` are for a file with one: give one or the other")  # fmt: skip
+        if fmt in ("json", "jsonl") and ("header_row" in spec or "skip_after_header" in spec):
+            self.problem("read.header_row", "`header_row` and `skip_after_header` are for CSV and XLSX files")
+        records = spec.get("records")
+        if records is not None and self.text(records, "read.records", "a dotted path such as data.items") is None:
+            records = None
+        nulls = spec.get("null_values", [])
+        if not (isinstance(nulls, list) and all(not isinstance(v, (list, dict)) and v is not None for v in nulls)):
+            self.problem("read.null_values", 'expected a list of cell values that mean empty, e.g. ["-0-", "n/a"]')
+            nulls = []
+        delimiter = spec.get("delimiter", ",")
+        if not (isinstance(delimiter, str) and len(delimiter) == 1):
+            self.problem("read.delimiter", f'expected one character, e.g. ";" or "\\t"; got {delimiter!r}')
+            delimiter = ","
+        return ReadOptions(
+            format=fmt,
+            encoding=encoding,
+            sheet=sheet,
+            header=header,
+            records=records,
+            null_values=tuple(str(v) for v in nulls),
+            delimiter=delimiter,
+            header_row=header_row or 1,
+            skip_after_header=skip_after or 0,
+        )
 
     def mapping(self, raw: Any, where: str) -> Mapping | None:
         top = self.keys(raw, "", TOP_KEYS)
         if not top:
             return None
-        if top.get("mapping") != 1:
+        if top.get("mapping") != 1 or isinstance(top.get("mapping"), bool):
             self.problem("mapping", "start the file with `mapping: 1` (the version of this language)")
+        for key in ("name", "description"):
+            if key in top:
+                self.text(top[key], key, "text")
         dataset = self.keys(top.get("dataset"), "dataset", DATASET_KEYS)
         for key in ("title", "publisher"):
             if not dataset.get(key):
                 self.problem("dataset", f"`dataset.{key}` is required: every imported fact cites the file")
+            elif self.text(dataset[key], f"dataset.{key}", "text") is None:
+                del dataset[key]
         kinds = self.schema.nodes["Source"].properties["kind"].values
-        if dataset.get("kind", "dataset") not in kinds:
+        if not (_hashable(dataset.get("kind", "dataset")) and dataset.get("kind", "dataset") in kinds):
             self.problem("dataset.kind", f"expected one of {list(kinds)}")
         if "date" in dataset:
             dataset["date"] = str(dataset["date"])
+            if not DATE_RE.match(dataset["date"]):
+                self.problem("dataset.date", f"expected a date YYYY, YYYY-MM or YYYY-MM-DD; got {dataset['date']!r}")
+        if "url" in dataset and not (isinstance(dataset["url"], str) and URL_RE.match(dataset["url"])):
+            self.problem("dataset.url", f"expected an http(s) URL, got {dataset['url']!r}")
+        if "note" in dataset:
+            self.text(dataset["note"], "dataset.note", "text")
+        if "id" in dataset and not isinstance(dataset["id"], str):
+            self.problem("dataset.id", f"expected an id like source:data-my-register; got {dataset['id']!r}")
+            del dataset["id"]
         if dataset.get("title") and not dataset.get("id"):
             dataset["id"] = f"source:data-{slugify(str(dataset['title']))[:60]}"
         if dataset.get("id") and not re.match(r"^source:[a-z0-9][a-z0-9._-]*$", str(dataset["id"])):
             self.problem("dataset.id", "expected an id like source:data-my-register (lower case, digits, - . _)")
-        read_raw = self.keys(top.get("read") or {}, "read", READ_KEYS)
-        read = ReadOptions(
-            format=read_raw.get("format"),
-            encoding=read_raw.get("encoding", "auto"),
-            sheet=read_raw.get("sheet"),
-            header=tuple(read_raw["header"]) if read_raw.get("header") else None,
-            records=read_raw.get("records"),
-            null_values=tuple(str(v) for v in read_raw.get("null_values") or ()),
-            delimiter=read_raw.get("delimiter", ","),
-        )
-        if read.format not in (None, "csv", "xlsx", "json", "jsonl"):
-            self.problem("read.format", "expected csv, xlsx, json or jsonl")
+        read = self.read(top.get("read"))
         record_id = self.field(top["record_id"], "record_id", None) if "record_id" in top else None
-        skip = []
-        for index, rule in enumerate(top.get("skip") or []):
-            checked = self.keys(rule, f"skip[{index}]", SKIP_KEYS)
-            if "column" not in checked:
-                self.problem(f"skip[{index}]", "a skip rule needs `column`")
-            else:
-                skip.append(checked)
+        if record_id is not None and "constant" in record_id.spec:
+            self.problem("record_id", "expected a column or a template: a constant gives every record the same id")
+        skip = self.rules(top.get("skip"), "skip")
         entities = self.entities(top.get("entities"))
-        links = self.links(top.get("links") or [], entities)
+        links = self.links(top.get("links", []), entities)
         provenance = self.block(top.get("provenance") or {}, "provenance", PROVENANCE_KEYS, self.schema.provenance)
         citation_specs = self.schema.nodes["Source"].properties
         citation = self.block(top.get("citation") or {}, "citation", CITATION_KEYS, citation_specs)
@@ -779,13 +974,18 @@ class _Checker:
             path = f"entities.{name}"
             spec = self.keys(body, path, ENTITY_KEYS)
             kind = spec.get("kind")
-            if kind not in self.schema.nodes or kind in ("Source",):
+            if not isinstance(kind, str) or kind not in self.schema.nodes or kind in ("Source",):
                 self.problem(f"{path}.kind", f"unknown or unmappable kind {kind!r}; expected one of "
                              f"{[k for k in self.schema.nodes if k != 'Source']}")  # fmt: skip
                 continue
             allowed = self.schema.node_properties(kind)
             props = {}
-            for prop_name, value in (spec.get("properties") or {}).items():
+            raw_props = spec.get("properties") or {}
+            if not isinstance(raw_props, dict):
+                self.problem(f"{path}.properties", "expected a table of `property: value`, e.g. {name: Company}")
+                raw_props = {}
+            self.flag(spec, "optional", path)
+            for prop_name, value in raw_props.items():
                 if prop_name not in allowed:
                     self.problem(f"{path}.properties.{prop_name}", f"{kind} has no property {prop_name!r}; "
                                  f"expected one of {sorted(allowed)}")  # fmt: skip
@@ -797,15 +997,13 @@ class _Checker:
                 if prop.required and prop_name not in props and not (kind == "Country" and "name" in props):
                     self.problem(f"{path}.properties", f"{kind} needs `{prop_name}`")
             each = self.field(spec["each"], f"{path}.each", None) if "each" in spec else None
-            when = []
-            for index, rule in enumerate(spec.get("when") or []):
-                checked = self.keys(rule, f"{path}.when[{index}]", SKIP_KEYS)
-                if "column" not in checked:
-                    self.problem(f"{path}.when[{index}]", "a condition needs `column`")
-                else:
-                    when.append(checked)
+            when = self.rules(spec.get("when"), f"{path}.when")
             ident = self.field(spec["id"], f"{path}.id", None, "each" in spec) if "id" in spec else None
-            result[name] = EntitySpec(name, str(kind), props, bool(spec.get("optional")), each, ident, when)
+            if ident is not None and "constant" in ident.spec:
+                problem = _id_problem(str(ident.spec["constant"]), self.schema.nodes[str(kind)].prefix)
+                if problem:
+                    self.problem(f"{path}.id", problem)
+            result[name] = EntitySpec(name, str(kind), props, spec.get("optional") is True, each, ident, when)
         return result
 
     def links(self, raw: Any, entities: dict[str, EntitySpec]) -> list[LinkSpec]:
@@ -816,32 +1014,20 @@ class _Checker:
         for index, body in enumerate(raw):
             path = f"links[{index}]"
             spec = self.keys(body, path, LINK_KEYS)
-            rel = self.schema.relationships.get(spec.get("rel", ""))
+            rel = self.schema.relationships.get(spec["rel"]) if isinstance(spec.get("rel"), str) else None
             if rel is None:
                 self.problem(
                     path, f"unknown rel {spec.get('rel')!r}; expected one of {sorted(self.schema.relationships)}"
                 )
                 continue
             ends = []
-            to_record = None
-            if "to_record" in spec:
-                to_record = self.field(spec["to_record"], f"{path}.to_record", None)
-                if "to" in spec:
-                    self.problem(f"{path}.to", "give `to` (an entity of this record) or `to_record`, not both")
-                if not spec.get("match"):
-                    self.problem(f"{path}.match", "`to_record` needs `match`: the column that names each record")
-                elif self.match not in (None, spec["match"]):
-                    self.problem(f"{path}.match", f"every to_record link must match on one column ({self.match!r})")
-                else:
-                    self.match = str(spec["match"])
-            elif "match" in spec:
-                self.problem(f"{path}.match", "`match` goes with `to_record`")
+            to_record = self.to_record(spec, path)
             for end, allowed in (("from", rel.from_kinds), ("to", rel.to_kinds)):
                 if end == "to" and "to_record" in spec:
                     ends.append("(record)")
                     continue
                 name = spec.get(end)
-                entity = entities.get(name or "")
+                entity = entities.get(name) if isinstance(name, str) else None
                 if entity is None:
                     self.problem(f"{path}.{end}", f"{name!r} is not an entity of this mapping")
                 elif entity.kind not in allowed:
@@ -855,7 +1041,11 @@ class _Checker:
                     fld = self.field(spec[prop_name], f"{path}.{prop_name}", specs[prop_name])
                     if fld is not None:
                         props[prop_name] = fld
-            for prop_name, value in (spec.get("properties") or {}).items():
+            raw_props = spec.get("properties") or {}
+            if not isinstance(raw_props, dict):
+                self.problem(f"{path}.properties", "expected a table of `property: value`")
+                raw_props = {}
+            for prop_name, value in raw_props.items():
                 if prop_name not in specs:
                     self.problem(f"{path}.properties.{prop_name}", f"{rel.name} has no property {prop_name!r}")
                     continue
@@ -867,32 +1057,48 @@ class _Checker:
                 result.append(LinkSpec(str(ends[0]), rel.name, target, props, to_record))
         return result
 
+    def to_record(self, spec: dict[str, Any], path: str) -> Field | None:
+        """A link's ``to_record`` (values naming other records) and the ``match`` column."""
+        if "to_record" not in spec:
+            if "match" in spec:
+                self.problem(f"{path}.match", "`match` goes with `to_record`")
+            return None
+        to_record = self.field(spec["to_record"], f"{path}.to_record", None)
+        if "to" in spec:
+            self.problem(f"{path}.to", "give `to` (an entity of this record) or `to_record`, not both")
+        if "match" not in spec:
+            self.problem(f"{path}.match", "`to_record` needs `match`: the column that names each record")
+            return to_record
+        match = self.column(spec["match"], f"{path}.match")
+        if match is not None and self.match not in (None, match):
+            self.problem(f"{path}.match", f"every to_record link must match on one column ({self.match!r})")
+        elif match is not None:
+            self.match = match
+        return to_record
+
     def expect(self, raw: Any) -> Expect | None:
         if raw is None:
             return None
         spec = self.keys(raw, "expect", EXPECT_KEYS)
         columns = spec.get("columns")
-        if columns is not None and not (isinstance(columns, int) and columns > 0):
+        if columns is not None and (isinstance(columns, bool) or not (isinstance(columns, int) and columns > 0)):
             self.problem("expect.columns", "expected the number of fields in every row, e.g. 12")
             columns = None
         lists = {}
         for key in ("header", "keys"):
-            value = spec.get(key) or []
+            value = spec.get(key, [])
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 self.problem(f"expect.{key}", "expected a list of names")
                 value = []
             lists[key] = tuple(value)
-        values = spec.get("values") or {}
+        values = spec.get("values", {})
         if not isinstance(values, dict):
             self.problem("expect.values", "expected a table of `column: regular expression`")
             values = {}
         for column, pattern in values.items():
-            try:
-                re.compile(str(pattern))
-            except re.error as exc:
-                self.problem(f"expect.values.{column}", f"not a valid regular expression: {exc}")
+            self.regex(pattern, f"expect.values.{column}")
         sample = spec.get("sample", 20)
-        if not (isinstance(sample, int) and sample > 0):
+        if isinstance(sample, bool) or not (isinstance(sample, int) and sample > 0):
             self.problem("expect.sample", "expected the number of rows to check, e.g. 20")
             sample = 20
         pairs = tuple((str(c), str(p)) for c, p in values.items())

@@ -56,6 +56,8 @@ class ReadOptions:
     records: str | None = None  # JSON: dotted path to the list of records
     null_values: tuple[str, ...] = ()
     delimiter: str = ","
+    header_row: int = 1  # csv, xlsx: the row (1-based, as a spreadsheet numbers it) holding the column names
+    skip_after_header: int = 0  # csv, xlsx: rows after the header that are not records (units, notes)
 
 
 def guess_format(path: Path) -> str:
@@ -104,6 +106,8 @@ def read_records(path: Path, options: ReadOptions, problems: list[RecordProblem]
     if path.stat().st_size == 0:
         raise FileRejected(f"{path}: the file is empty")
     fmt = options.format or guess_format(path)
+    if fmt in ("json", "jsonl") and (options.header_row != 1 or options.skip_after_header):
+        raise FileRejected(f"{path}: `read: header_row` and `skip_after_header` are for CSV and XLSX files, not {fmt}")
     if fmt == "csv":
         yield from _read_csv(path, options, problems)
     elif fmt == "xlsx":
@@ -157,14 +161,23 @@ def _read_csv(path: Path, options: ReadOptions, problems: list[RecordProblem]) -
             first_row = 1
         else:
             try:
+                for _ in range(options.header_row - 1):  # a title, notes: not read
+                    next(reader)
                 columns = [c.strip().lstrip("\ufeff") for c in next(reader)]
             except StopIteration:
-                raise FileRejected(f"{path}: the file is empty") from None
+                if options.header_row == 1:
+                    raise FileRejected(f"{path}: the file is empty") from None
+                raise FileRejected(_no_header_row(path, options.header_row)) from None
             except csv.Error as exc:
-                raise FileRejected(f"{path}: the header row cannot be read as CSV: {exc}") from None
-            first_row = 2
+                raise FileRejected(
+                    f"{path}: the header row (row {options.header_row}) cannot be read as CSV: {exc}"
+                ) from None
+            _check_header(path, options.header_row, columns)
+            first_row = options.header_row + 1
         seen_any = False
         for number, row in _rows(reader, str(path), first_row, problems):
+            if number < first_row + options.skip_after_header:
+                continue
             if not any(cell.strip() for cell in row):
                 continue
             seen_any = True
@@ -172,6 +185,19 @@ def _read_csv(path: Path, options: ReadOptions, problems: list[RecordProblem]) -
             yield Record(number, values, len(row), len(columns))
         if not seen_any:
             raise FileRejected(f"{path}: no rows after the header (columns: {', '.join(columns)})")
+
+
+def _no_header_row(where: str | Path, header_row: int) -> str:
+    return f"{where}: the header was expected on row {header_row} (`read: header_row`), but the file ends before it"
+
+
+def _check_header(where: str | Path, header_row: int, columns: list[str]) -> None:
+    """A header row with no column names is the wrong row, not a table."""
+    if not any(columns):
+        raise FileRejected(
+            f"{where}: row {header_row}, where the header was expected, is empty; "
+            "say which row holds the column names with `read: header_row`"
+        )
 
 
 def _xlsx_value(value: Any) -> Any:
@@ -192,31 +218,51 @@ def _read_xlsx(path: Path, options: ReadOptions) -> Iterator[Record]:
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise FileRejected(f"{path}: cannot open as an Excel workbook: {exc}") from exc
     try:
-        if options.sheet is None:
-            sheet = book.worksheets[0]
-        elif isinstance(options.sheet, int):
-            sheet = book.worksheets[options.sheet]
-        elif options.sheet in book.sheetnames:
-            sheet = book[options.sheet]
-        else:
-            raise FileRejected(f"{path}: no sheet named {options.sheet!r}; sheets: {', '.join(book.sheetnames)}")
+        sheet = _sheet(path, book, options.sheet)
         rows = sheet.iter_rows(values_only=True)
         nulls = tuple(options.null_values)
         if options.header:
             columns = list(options.header)
             first_row = 1
         else:
-            header = next(rows, None)
+            where = f"{path}, sheet {sheet.title!r}"
+            header = None
+            for _ in range(options.header_row):  # rows above the header (a title, notes) are not read
+                header = next(rows, None)
+                if header is None:
+                    break
             if header is None:
-                raise FileRejected(f"{path}, sheet {sheet.title!r}: the sheet is empty")
+                if options.header_row == 1:
+                    raise FileRejected(f"{where}: the sheet is empty")
+                raise FileRejected(_no_header_row(where, options.header_row))
             columns = [str(c).strip() if c is not None else f"column {i + 1}" for i, c in enumerate(header)]
-            first_row = 2
+            _check_header(where, options.header_row, [str(c).strip() for c in header if c is not None])
+            first_row = options.header_row + 1
         for number, row in enumerate(rows, start=first_row):
+            if number < first_row + options.skip_after_header:
+                continue
             if all(cell is None or str(cell).strip() == "" for cell in row):
                 continue
             yield Record(number, {c: _cell(_xlsx_value(v), nulls) for c, v in zip(columns, row, strict=False)})
     finally:
         book.close()
+
+
+def _sheet(path: Path, book: Any, wanted: str | int | None) -> Any:
+    """The sheet to read: the first, or one named or numbered (from 0) by ``read: sheet``."""
+    count = len(book.worksheets)
+    listed = ", ".join(f"{index}: {sheet.title!r}" for index, sheet in enumerate(book.worksheets))
+    if wanted is None:
+        return book.worksheets[0]
+    if isinstance(wanted, int):
+        if 0 <= wanted < count:
+            return book.worksheets[wanted]
+        raise FileRejected(
+            f"{path}: no sheet {wanted} (`read: sheet` counts from 0); the workbook has {count} sheet(s): {listed}"
+        )
+    if wanted in book.sheetnames:
+        return book[wanted]
+    raise FileRejected(f"{path}: no sheet named {wanted!r}; sheets: {', '.join(book.sheetnames)}")
 
 
 def _read_jsonl(path: Path, options: ReadOptions, problems: list[RecordProblem]) -> Iterator[Record]:

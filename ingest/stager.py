@@ -78,6 +78,7 @@ class Applied:
     new_ids: list[str]
     new_links: list[tuple[str, str, str]] = field(default_factory=list)
     changed_links: list[tuple[str, str, str, list[str]]] = field(default_factory=list)  # key and what changed
+    renamed_ids: list[str] = field(default_factory=list)  # entities already there that gained a name or alias
     nodes_added: int = 0
     nodes_updated: int = 0
     links_added: int = 0
@@ -303,6 +304,8 @@ class Staging:
             else:
                 nodes.append(Node(node_id, old.kind, merged))
                 applied.nodes_updated += 1
+                if merged.get("name") != old.props.get("name") or merged.get("aliases") != old.props.get("aliases"):
+                    applied.renamed_ids.append(node_id)
         links: list[Link] = []
         for key in list(self.links):
             staged_link = self.links.pop(key)

@@ -9,7 +9,10 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from dualtrace.cli import main
+from dualtrace.graph.errors import WorkspaceError
 from dualtrace.graph.store import EmbeddedStore
 from dualtrace.ingest.formats import get_format
 from dualtrace.ingest.importer import MappingFormat, run_import, write_companions
@@ -236,3 +239,80 @@ def test_an_import_pauses_the_garbage_collector_and_restores_it(tmp_path, fail, 
         assert gc.isenabled() is was_enabled
     finally:
         gc.enable()
+
+
+# -- one-line messages for a file of the wrong structure ----------------------------------------------------
+
+
+def test_a_sheet_number_past_the_last_sheet_is_a_message(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Read me"
+    book.active.append(["About this list"])
+    listed = book.create_sheet("List")
+    listed.append(["ref", "name", "country", "listed", "remarks"])
+    listed.append(["1", "Acme Ltd", "France", "2020", ""])
+    path = tmp_path / "listings.xlsx"
+    book.save(path)
+    mapping = tmp_path / "listings.yaml"
+    text = (HERE / "data" / "mappings" / "listings.yaml").read_text(encoding="utf-8")
+    mapping.write_text(text.replace("format: csv", "format: xlsx\n  sheet: 2"), encoding="utf-8")
+    with pytest.raises(FileRejected) as info:
+        run_import(EmbeddedStore(), path, MappingFormat(load_mapping(mapping)), file_date="2024-01-01")
+    expected = f"{path}: no sheet 2 (`read: sheet` counts from 0); the workbook has 2 sheet(s): 0: 'Read me', 1: 'List'"
+    assert str(info.value) == expected
+    result = CliRunner().invoke(main, ["-w", str(tmp_path / "ws.json"), "import", str(path), "-m", str(mapping)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert result.output == f"Error: {expected}\n"
+    assert not (tmp_path / "ws.json").exists()
+    # the sheet counted from 0: sheet 1 is "List"
+    mapping.write_text(text.replace("format: csv", "format: xlsx\n  sheet: 1"), encoding="utf-8")
+    store = EmbeddedStore()
+    report = run_import(store, path, MappingFormat(load_mapping(mapping)), file_date="2024-01-01")
+    assert report.rejected == [] and names(store) == {"Acme Ltd"}
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ({}, "has none"),
+        ({"nodes": []}, "'links' (a list), and this file has none"),
+        ({"nodes": {}, "links": []}, "'nodes' should be a list, found an object"),
+        ({"nodes": "org:a", "links": []}, "'nodes' should be a list, found a string"),
+        ({"nodes": [["org:a"]], "links": []}, "nodes[0] should be an object (a node), found a list"),
+        (
+            {"nodes": [{"kind": "Organization", "props": {}}], "links": []},
+            "nodes[0] should have 'id' (a string), found nothing",
+        ),
+        (
+            {"nodes": [{"id": 7, "kind": "Organization", "props": {}}], "links": []},
+            "nodes[0] should have 'id' (a string), found a number",
+        ),
+        (
+            {"nodes": [{"id": "org:a", "kind": "Organization", "props": "x"}], "links": []},
+            "nodes[0] should have 'props' (an object), found a string",
+        ),
+        (
+            {"nodes": [], "links": [{"source": "org:a", "target": "org:b", "props": {}}]},
+            "links[0] should have 'rel' (a string), found nothing",
+        ),
+        ({"nodes": [], "links": [], "meta": "x"}, "'meta' should be an object, found a string"),
+        (
+            {"nodes": [], "links": [{"source": "org:a", "rel": "PARTNER_OF", "target": "org:b", "props": {}}]},
+            "links[0] has source 'org:a', which is not the id of any of its nodes",
+        ),
+    ],
+)
+def test_a_workspace_of_the_wrong_structure_is_a_message(tmp_path, content, expected):
+    """Valid JSON, the right format marker, the wrong structure: one line naming the
+    file and what was expected, from the library and from the CLI (exit status 1)."""
+    path = tmp_path / "ws.json"
+    path.write_text(json.dumps({"format": "dualtrace-workspace", "version": 1, **content}), encoding="utf-8")
+    with pytest.raises(WorkspaceError) as info:
+        EmbeddedStore.open(path)
+    assert str(info.value).startswith(f"{path}: ") and expected in str(info.value)
+    assert "\n" not in str(info.value)
+    result = CliRunner().invoke(main, ["-w", str(path), "imports"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert result.output == f"Error: {info.value}\n"

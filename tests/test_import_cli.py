@@ -109,6 +109,8 @@ def test_an_import_killed_half_way_leaves_the_workspace_exactly_as_it_was(worksp
     sample = SHARED / "us_restricted_lists" / "ndaa_section_889.csv"
     assert invoke("import", str(sample), "-f", "us-ndaa-889").exit_code == 0
     before = workspace.read_bytes()
+    review = workspace.with_name("workspace.review.csv")
+    review_before = review.read_bytes() if review.exists() else None
     data = big_transfers_csv(tmp_path / "big.csv", 400_000)
     env = {**os.environ, "DUALTRACE_WORKSPACE": str(workspace)}
     process = subprocess.Popen(
@@ -123,6 +125,8 @@ def test_an_import_killed_half_way_leaves_the_workspace_exactly_as_it_was(worksp
     process.wait()
     assert workspace.read_bytes() == before
     assert not [p for p in workspace.parent.iterdir() if p.name.endswith(".tmp")]
+    # the review file still speaks only of entities that landed
+    assert (review.read_bytes() if review.exists() else None) == review_before
 
 
 def test_progress_bar_only_when_asked_or_on_a_terminal(tmp_path, capsys, monkeypatch):
@@ -200,3 +204,101 @@ def test_a_writer_with_no_wait_is_refused_while_another_writes(workspace):
     assert small.returncode == 1 and "is being written by process" in small_err and "nothing was done" in small_err
     log = json.loads(workspace.read_text(encoding="utf-8"))["meta"]["imports"]
     assert [entry["format"] for entry in log] == ["ofac-sdn"]  # the refused import left no trace
+
+
+REGISTER = """
+mapping: 1
+dataset: {title: %s, publisher: dualtrace test suite}
+read: {format: csv}
+record_id: ref
+entities:
+  organization:
+    kind: Organization
+    properties: {name: name, country: country, aliases: {column: aliases, split: "|"}}
+"""
+
+
+def _register(tmp_path: Path, title: str, rows: str) -> tuple[Path, Path]:
+    """A small register (its own dataset) and its mapping."""
+    stem = title.lower().replace(" ", "-")
+    mapping = tmp_path / f"{stem}.yaml"
+    mapping.write_text(REGISTER % title, encoding="utf-8")
+    data = tmp_path / f"{stem}.csv"
+    data.write_text("ref,name,country,aliases\n" + rows, encoding="utf-8")
+    return data, mapping
+
+
+def _review(workspace: Path) -> list[dict[str, str]]:
+    review = workspace.with_name("workspace.review.csv")
+    return list(csv.DictReader(review.open(encoding="utf-8"))) if review.exists() else []
+
+
+MSU = "Lomonosov Moscow State University"
+
+
+def test_a_failed_import_writes_no_review_file(workspace, tmp_path, monkeypatch):
+    """The review file names entities of the workspace: an import that does not land
+    (here the workspace cannot be saved) must not write one about its entities."""
+    from dualtrace.graph.store import EmbeddedStore
+
+    universities = _register(tmp_path, "Universities", f"U1,{MSU},Russia,\n")
+    partners = _register(tmp_path, "Partners", f"P7,Moscow State University,Russia,{MSU}|MSU\n")
+    assert invoke("import", str(universities[0]), "-m", str(universities[1]), "--date", "2024-01-01").exit_code == 0
+    review = workspace.with_name("workspace.review.csv")
+    assert not review.exists()
+    before = workspace.read_bytes()
+
+    def refuse(self, path=None):
+        raise OSError(28, "No space left on device", str(path or self.path))
+
+    with monkeypatch.context() as patched:
+        patched.setattr(EmbeddedStore, "save", refuse)
+        result = invoke("import", str(partners[0]), "-m", str(partners[1]), "--date", "2024-02-01")
+    assert result.exit_code == 1 and "No space left on device" in result.output and "Traceback" not in result.output
+    assert not review.exists() and workspace.read_bytes() == before
+    # the same import, landing, writes the pair
+    result = invoke("import", str(partners[0]), "-m", str(partners[1]), "--date", "2024-02-01")
+    assert result.exit_code == 0, result.output
+    assert [row["right_name"] for row in _review(workspace)] == ["Moscow State University"]
+
+
+def test_an_alias_equal_to_another_entity_s_name_is_a_pair_to_review(workspace, tmp_path):
+    """One register names Lomonosov Moscow State University; another names Moscow State
+    University with that alias. Never joined (an alias is not enough), always proposed."""
+    universities = _register(tmp_path, "Universities", f"U1,{MSU},Russia,\n")
+    partners = _register(tmp_path, "Partners", f"P7,Moscow State University,Russia,{MSU}|MSU\n")
+    for data, mapping in (universities, partners):
+        assert invoke("import", str(data), "-m", str(mapping), "--date", "2024-01-01").exit_code == 0
+    [pair] = _review(workspace)
+    assert (pair["left_name"], pair["right_name"]) == (MSU, "Moscow State University")
+    assert pair["score"] == "95.0" and pair["reason"].startswith("the name of one is an alias of the other")
+    assert "org:lomonosov-moscow-state-university" in workspace.read_text(encoding="utf-8")  # two entities
+    assert "org:moscow-state-university" in workspace.read_text(encoding="utf-8")
+
+
+def test_an_alias_gained_by_an_existing_entity_is_a_pair_to_review(workspace, tmp_path):
+    """The alias arrives on an entity the workspace already holds (a third register names
+    Moscow State University again, now with the alias): the pair is proposed all the same."""
+    universities = _register(tmp_path, "Universities", f"U1,{MSU},Russia,\n")
+    partners = _register(tmp_path, "Partners", "P7,Moscow State University,Russia,\n")
+    grants = _register(tmp_path, "Grants", f"G3,Moscow State University,Russia,{MSU}\n")
+    for data, mapping in (universities, partners):
+        assert invoke("import", str(data), "-m", str(mapping), "--date", "2024-01-01").exit_code == 0
+    assert _review(workspace) == []
+    result = invoke("import", str(grants[0]), "-m", str(grants[1]), "--date", "2024-01-01")
+    assert result.exit_code == 0 and "entities added: 1, updated: 1" in result.output, result.output
+    [pair] = _review(workspace)
+    assert (pair["left_name"], pair["right_name"]) == (MSU, "Moscow State University")
+    assert pair["reason"].startswith("the name of one is an alias of the other")
+
+
+def test_an_interrupted_save_is_cleaned_up_and_reported_by_the_next_command(workspace):
+    assert (
+        invoke("import", str(SHARED / "us_restricted_lists" / "ndaa_section_889.csv"), "-f", "us-ndaa-889").exit_code
+        == 0
+    )
+    leftover = workspace.with_name(".workspace.json.x1y2z3w4.tmp")
+    leftover.write_text('{"format": "dualtrace-wor', encoding="utf-8")  # a save killed half-way
+    result = invoke("imports")
+    assert result.exit_code == 0 and not leftover.exists()
+    assert f"Removed what an interrupted save left beside {workspace}: .workspace.json.x1y2z3w4.tmp" in result.output

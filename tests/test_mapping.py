@@ -130,3 +130,143 @@ def test_wrong_sheet_name_lists_the_sheets(tmp_path):
     path = workbook(tmp_path / "register.xlsx", ROWS, sheet="Sheet9")
     with pytest.raises(FileRejected, match="no sheet named 'Contracts'; sheets: Notes, Sheet9"):
         run_import(EmbeddedStore(), path, MappingFormat(load_mapping(PURCHASES)))
+
+
+# -- a header below a title: `read: header_row` and `skip_after_header` --------------------------------------
+
+GOV_LIST = """
+mapping: 1
+dataset: {title: List of restricted end users, publisher: Ministry of Trade}
+read: {header_row: 4, skip_after_header: 1}
+record_id: No.
+entities:
+  party:
+    kind: Organization
+    properties: {name: Name of entity, country: Country}
+  register:
+    kind: List
+    id: {constant: "list:restricted-end-users"}
+    properties: {name: {constant: List of restricted end users}, authority: {constant: Ministry of Trade}}
+links:
+  - {from: party, rel: LISTED_ON, to: register}
+provenance:
+  since: {column: Date of listing, type: date, formats: ["%d.%m.%Y"]}
+"""
+GOV_TITLE = ["List of restricted end users (consolidated version)"]
+GOV_NOTES = ["Dates are given as DD.MM.YYYY. Entries in force on the date of publication."]
+GOV_HEADER = ["No.", "Name of entity", "Country", "Date of listing"]
+GOV_UNITS = ["", "(as published)", "(ISO or name)", "(DD.MM.YYYY)"]
+GOV_ROWS = [
+    ["1", "Zala Aero Group", "Russia", "23.02.2022"],
+    ["2", "Beijing Zhongdun Security Technology Development Co., Ltd.", "China", "not stated"],
+    ["3", "Semptian Technologies Ltd.", "China", "15.07.2023"],
+]
+
+
+def _gov_mapping(sheet: str | int | None = None):
+    text = GOV_LIST if sheet is None else GOV_LIST.replace("read: {", f"read: {{sheet: {sheet!r}, ")
+    return MappingFormat(parse_mapping(text))
+
+
+def test_a_csv_with_a_title_and_notes_above_the_header(tmp_path):
+    import csv
+
+    path = tmp_path / "restricted.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerows([GOV_TITLE, GOV_NOTES, [], GOV_HEADER, GOV_UNITS, *GOV_ROWS])
+    store = EmbeddedStore()
+    report = run_import(store, path, _gov_mapping(), file_date="2024-06-01")
+    assert report.records == 3
+    assert {n.name for n in store.nodes("Organization")} == {"Zala Aero Group", "Semptian Technologies Ltd."}
+    # row numbers are the spreadsheet's: title 1, notes 2, blank 3, header 4, units 5, records from 6
+    [rejected] = report.rejected
+    assert (rejected.row, rejected.column) == (7, "Date of listing")
+    assert "cannot read 'not stated' as a date" in rejected.reason
+    semptian = next(n for n in store.nodes("Organization") if n.name.startswith("Semptian"))
+    assert next(store.out_links(semptian.id, "LISTED_ON")).props["records"] == [
+        "source:data-list-of-restricted-end-users#3"
+    ]
+
+
+def test_an_xlsx_with_a_read_me_sheet_and_a_title_row(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.title = "Read me"
+    book.active.append(["About this list"])
+    book.active.append(["The entries are on the sheet 'List'."])
+    sheet = book.create_sheet("List")
+    for row in [GOV_TITLE, GOV_NOTES, [], GOV_HEADER, GOV_UNITS, *GOV_ROWS]:
+        sheet.append(row)
+    path = tmp_path / "restricted.xlsx"
+    book.save(path)
+    for chosen in ("List", 1):  # by name, or by number counted from 0
+        store = EmbeddedStore()
+        report = run_import(store, path, _gov_mapping(chosen), file_date="2024-06-01")
+        assert report.records == 3, chosen
+        assert [(r.row, r.column) for r in report.rejected] == [(7, "Date of listing")]
+        assert len(list(store.nodes("Organization"))) == 2
+    # Without `header_row`, the title is taken for the header, and the message says what to do
+    plain = parse_mapping(GOV_LIST.replace("read: {header_row: 4, skip_after_header: 1}", "read: {sheet: List}"))
+    with pytest.raises(FileRejected, match=r"not in the file; found: .*List of restricted.* if the column names are "
+                       r"on another row, say so with `read: header_row`"):  # fmt: skip
+        run_import(EmbeddedStore(), path, MappingFormat(plain), file_date="2024-06-01")
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_a_header_row_past_the_end_or_on_an_empty_row_is_a_message(tmp_path, suffix):
+    rows = [GOV_TITLE, [], GOV_HEADER, *GOV_ROWS]
+    path = tmp_path / f"restricted.{suffix}"
+    if suffix == "csv":
+        import csv
+
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+    else:
+        book = openpyxl.Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.save(path)
+    empty_row = MappingFormat(parse_mapping(GOV_LIST.replace("header_row: 4", "header_row: 2")))
+    with pytest.raises(FileRejected, match=r"row 2, where the header was expected, is empty; .*`read: header_row`"):
+        run_import(EmbeddedStore(), path, empty_row, file_date="2024-06-01")
+    too_far = MappingFormat(parse_mapping(GOV_LIST.replace("header_row: 4", "header_row: 40")))
+    with pytest.raises(FileRejected, match=r"the header was expected on row 40 .* the file ends before it"):
+        run_import(EmbeddedStore(), path, too_far, file_date="2024-06-01")
+
+
+LISTING = """
+mapping: 1
+dataset: {title: %s, publisher: dualtrace test suite}
+read: {format: csv}
+record_id: ref
+entities:
+  party: {kind: Organization, properties: {name: name}}
+  register:
+    kind: List
+    id: {constant: "list:watch"}
+    properties: {name: {constant: Watch list}, authority: {constant: dualtrace test suite}}
+links:
+  - {from: party, rel: LISTED_ON, to: register}
+provenance: {since: since, until: until}
+"""
+
+
+def test_since_and_until_combine_as_the_readme_says(tmp_path):
+    """README, "Writing a mapping", "Dates on a link that several records state"."""
+    store = EmbeddedStore()
+
+    def listed(title: str, rows: str, date: str) -> tuple[str | None, str | None]:
+        path = tmp_path / f"{title}-{date}.csv"
+        path.write_text("ref,name,since,until\n" + rows, encoding="utf-8")
+        run_import(store, path, MappingFormat(parse_mapping(LISTING % title)), file_date=date)
+        [link] = store.links("LISTED_ON")
+        return link.props.get("since"), link.props.get("until")
+
+    # two rows of one file: the earliest since; the until of the first row that states one
+    rows = "1,Acme Widgets Ltd,2020-05,2021\n2,Acme Widgets Ltd,2019,2022\n"
+    assert listed("Owner", rows, "2024-01-01") == ("2019", "2021")
+    # another dataset: since only moves earlier, until is never changed
+    assert listed("Other", "9,Acme Widgets Ltd,2018,2023\n", "2024-02-01") == ("2018", "2021")
+    # a newer version of the link's own dataset sets since, and without an until lifts it
+    assert listed("Owner", "1,Acme Widgets Ltd,2020,\n", "2024-03-01") == ("2020", None)
+    assert listed("Owner", "1,Acme Widgets Ltd,2020,2024-02\n", "2024-04-01") == ("2020", "2024-02")

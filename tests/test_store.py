@@ -108,13 +108,13 @@ def test_killed_save_leaves_previous_workspace_intact(starter, tmp_path):
             time.sleep(0.001)
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
-        leftovers = list(tmp_path.glob(".ws.json.*.tmp"))
-        reopened = EmbeddedStore.open(path)  # whatever happened, the workspace must open
+        leftovers = sorted(tmp_path.glob(".ws.json.*.tmp"))
+        reopened = EmbeddedStore.open(path)  # whatever happened, the workspace must open ...
+        assert reopened.leftovers_removed == leftovers  # ... and removes what the killed save left
+        assert not list(tmp_path.glob(".ws.json.*.tmp"))
         if leftovers and len(reopened) == len(original):  # killed mid-write of the first save
             assert snapshot(reopened) == expected
             return
-        for leftover in leftovers:
-            leftover.unlink()
         original.save()
     pytest.fail("could not kill the saving process mid-write in 5 attempts")
 
@@ -144,3 +144,69 @@ def test_loading_pauses_the_garbage_collector_and_restores_it(starter, tmp_path,
         assert seen == [False, False]
     finally:
         gc.enable()
+
+
+def test_open_removes_only_what_a_save_leaves(tmp_path):
+    path = tmp_path / "ws.json"
+    EmbeddedStore(path).save()
+    ours = [tmp_path / ".ws.json.k2_9ab0q.tmp", tmp_path / ".ws.json.zzzzzzzz.tmp"]
+    others = [
+        tmp_path / ".ws.json.notes.tmp",  # not 8 characters
+        tmp_path / ".ws.json.ABCD1234.tmp",  # tempfile never uses capitals
+        tmp_path / ".ws.json.abcd1234.tmp.keep",
+        tmp_path / "ws.json.abcd1234.tmp",  # not hidden
+        tmp_path / ".other.json.abcd1234.tmp",  # another workspace's
+        tmp_path / ".ws.json.abcd1234.csv",
+        tmp_path / "notes.tmp",
+    ]
+    for item in ours + others:
+        item.write_text("x", encoding="utf-8")
+    folder = tmp_path / ".ws.json.abcdefgh.tmp"
+    folder.mkdir()
+    store = EmbeddedStore.open(path)
+    assert store.leftovers_removed == sorted(ours)
+    assert not any(item.exists() for item in ours)
+    assert all(item.exists() for item in others) and folder.is_dir()
+    assert EmbeddedStore.open(path).leftovers_removed == []
+
+
+HOLDER = r"""
+import sys, time
+from pathlib import Path
+from dualtrace.graph.lock import writer_lock
+with writer_lock(Path(sys.argv[1]), command="test"):
+    print("holding", flush=True)
+    sys.stdin.readline()
+"""
+
+
+def test_a_save_in_progress_is_not_taken_for_a_leftover(tmp_path):
+    """While another process holds the writer lock, a temporary file beside the workspace may
+    be its save under way: open leaves it. Once the writer is gone, the next open removes it."""
+    path = tmp_path / "ws.json"
+    EmbeddedStore(path).save()
+    pending = tmp_path / ".ws.json.abcd1234.tmp"
+    pending.write_text("{", encoding="utf-8")
+    writer = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "holding"
+        assert EmbeddedStore.open(path).leftovers_removed == []
+        assert pending.exists()
+    finally:
+        writer.communicate("done\n", timeout=30)
+    assert EmbeddedStore.open(path).leftovers_removed == [pending]
+    assert not pending.exists()
+
+
+def test_a_writer_holding_the_lock_removes_leftovers(tmp_path):
+    from dualtrace.graph.lock import writer_lock
+
+    path = tmp_path / "ws.json"
+    EmbeddedStore(path).save()
+    leftover = tmp_path / ".ws.json.abcd1234.tmp"
+    leftover.write_text("{", encoding="utf-8")
+    with writer_lock(path, command="test"):
+        assert EmbeddedStore.open(path).leftovers_removed == [leftover]
+    assert not leftover.exists()
