@@ -15,7 +15,9 @@ resolver joins only on strong evidence, in this order:
    name, the very same name with its legal form ("ZTE Corporation"). Exactly
    one such entity, and nothing against it: no conflicting country, no
    identifier of the same scheme with another value (two records of one dataset
-   are two entities), no reviewer's ``not_same``.
+   are two entities), no reviewer's ``not_same``. A government body's name
+   ("Ministry of Interior") names one in every country: it joins only when both
+   sides give the same country.
 
 Never on an alias, an acronym or a one-word name, never across kind groups
 (schema.yaml, ``groups``) and never for people, whose names are not unique:
@@ -125,7 +127,8 @@ class Resolver:
             name = str(entity.props.get("name") or "")
             found = self._only_fitting(entity, self.by_dataset_name.get((group, plain_name(name)), set()), natural)
             if found is None and group in NAME_JOIN_GROUPS:
-                found = self._only_fitting(entity, self._same_full_name(group, name), natural)
+                same = self._same_full_name(group, name)
+                found = self._only_fitting(entity, same, natural, same_country=self._is_body(entity, same))
             if found is not None:
                 return found
         return self._fresh(natural)
@@ -139,8 +142,14 @@ class Resolver:
             return set(self.by_plain.get((group, plain), ()))
         return set()
 
-    def _only_fitting(self, entity: Entity, found: set[str], natural: str) -> str | None:
-        """The one entity of ``found`` nothing speaks against (see module docstring)."""
+    def _is_body(self, entity: Entity, found: set[str]) -> bool:
+        """Whether a government body is involved: "Ministry of Interior" names one in every
+        country, so such a name joins only when both sides give the same country."""
+        return entity.kind == "GovernmentBuyer" or any(self.known[i].kind == "GovernmentBuyer" for i in found)
+
+    def _only_fitting(self, entity: Entity, found: set[str], natural: str, same_country: bool = False) -> str | None:
+        """The one entity of ``found`` nothing speaks against (see module docstring);
+        ``same_country``: both must give a country, and the same one."""
         country = entity.props.get("country")
         own = schemes(entity.props.get("identifiers"))
         fitting = [
@@ -148,6 +157,7 @@ class Resolver:
             for node_id in found
             if self.group_of.get(self.known[node_id].kind) == self.group_of.get(entity.kind)
             and not (country and self.known[node_id].country and self.known[node_id].country != country)
+            and not (same_country and not (country and self.known[node_id].country == country))
             and not identifiers_conflict(own, self.known[node_id].identifiers)
             and self.decisions.verdict(node_id, natural) != "not_same"
         ]
