@@ -8,6 +8,7 @@ never as a traceback.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -32,9 +33,10 @@ from dualtrace.graph.dates import When, dated
 from dualtrace.graph.store import ENV_WORKSPACE, EmbeddedStore, default_workspace
 from dualtrace.ingest.starter import load_starter
 from dualtrace.queries.dossier import dossier as dossier_query
+from dualtrace.queries.show import show
 from dualtrace.queries.trace import reach, trace
 from dualtrace.render.map import nodes_of_paths, render_map
-from dualtrace.render.text import dossier_json, dossier_table, frame_output, paths_table, reach_table
+from dualtrace.render.text import dossier_json, dossier_table, frame_output, paths_table, reach_table, show_table
 
 workspace_option = click.option(
     "--workspace",
@@ -174,6 +176,29 @@ def dossier_cmd(ctx: click.Context, vendor: str, out: Output, when: When) -> Non
     store = dated(open_workspace(ctx), when)
     result = dossier_query(store, vendor)
     out.emit(dossier_table(store, result) if out.fmt == "table" else dossier_json(result))
+
+
+@main.command("show")
+@click.argument("name_or_id")
+@output_options(formats=("table", "json"))
+@when_options
+@click.pass_context
+@friendly_errors
+def show_cmd(ctx: click.Context, name_or_id: str, out: Output, when: When) -> None:
+    """Everything about one node of any kind (by id, name, alias or title): its properties
+    and every link with status, dates, note and sources; a list's members with their
+    listing dates; a source's facts.
+
+    \b
+    Examples:
+      dualtrace show "Entity List"
+      dualtrace show org:nso-group --format json
+      dualtrace show source:fp-ecuador-2018
+    """
+    store = dated(open_workspace(ctx), when)
+    shown = show(store, name_or_id)
+    out.emit(show_table(store, shown) if out.fmt == "table" else json.dumps(shown.as_dict(), ensure_ascii=False,
+                                                                          indent=2, default=str))  # fmt: skip
 
 
 @main.command("map")

@@ -90,3 +90,37 @@ def test_dossier_lists_products_buyers_listings_and_sources(starter):
     assert "org:chengdu-dahua-wisdom" in set(d.corporate["entity"])
     cited = {s for table in (d.products, d.transfers, d.listings, d.corporate) for row in table["sources"] for s in row}
     assert cited <= set(d.sources["source"]) and all(d.sources["title"])
+
+
+def test_show_any_node(starter):
+    from dualtrace.queries.show import show
+
+    hikvision = show(starter, "hikvision")
+    rels = {(r["rel"], r["direction"], r["other"]) for r in hikvision.links}
+    assert ("LISTED_ON", "out", "list:us-entity-list") in rels and ("SUBSIDIARY_OF", "out", "org:cetc") in rels
+    listing = next(r for r in hikvision.links if r["other"] == "list:us-entity-list")
+    assert listing["since"] == "2019-10-09" and listing["status"] == "confirmed" and listing["sources"]
+    # a list: its members with their listing dates
+    members = {m["member"]: m for m in show(starter, "list:us-dod-1260h").members}
+    assert (members["org:megvii"]["since"], members["org:megvii"]["until"]) == ("2024-01-31", "2025-01-07")
+    # a source: every fact it supports
+    facts = show(starter, "source:fp-ecuador-2018").supports
+    assert any(f["rel"] == "DELIVERED_TO" and f["to"] == "buyer:ec-ecu911" for f in facts)
+    # every source cited is described once
+    assert {c["source"] for c in hikvision.cited} >= set(listing["sources"])
+
+
+def test_show_command(workspace):
+    from click.testing import CliRunner
+
+    from dualtrace.cli import main
+
+    runner = CliRunner()
+    assert runner.invoke(main, ["load"]).exit_code == 0
+    result = runner.invoke(main, ["show", "Huawei Technologies"])
+    assert result.exit_code == 0 and "--LISTED_ON--> Entity List" in result.output and "Sources:" in result.output
+    assert "note:" in result.output  # a link's note (a denial, a party's response) is shown
+    result = runner.invoke(main, ["show", "org:huawei", "--format", "json"])
+    assert result.exit_code == 0 and '"kind": "Organization"' in result.output
+    result = runner.invoke(main, ["show", "huawey"])
+    assert result.exit_code == 1 and "Did you mean" in result.output and "Traceback" not in result.output

@@ -15,6 +15,7 @@ import pandas as pd
 
 from dualtrace.graph.protocol import Store
 from dualtrace.queries.dossier import Dossier, citations
+from dualtrace.queries.show import Shown
 
 FORMATS = ("table", "csv", "json")
 
@@ -170,3 +171,42 @@ def dossier_json(d: Dossier) -> str:
     tables = ("products", "transfers", "listings", "corporate", "sources")
     payload = {"vendor": d.vendor, "summary": d.summary, **{t: getattr(d, t).to_dict(orient="records") for t in tables}}
     return json.dumps(payload, ensure_ascii=False, indent=2, default=str)
+
+
+def show_table(store: Store, shown: Shown) -> str:
+    """A node as text: its properties, every link with status, dates, note and citation
+    marks, a list's members, a source's facts, then the sources."""
+    notes = Footnotes()
+    node = shown.node
+    lines = [f"{node.name}  ({node.id}, {node.kind})"]
+    for key, value in node.props.items():
+        if key in ("name", "sources", "records"):
+            continue
+        text = "; ".join(map(str, value)) if isinstance(value, list) else str(value)
+        lines.append(f"  {key}: {text}")
+    if node.props.get("sources"):
+        lines.append(f"  attested by: {notes.marks(list(node.props['sources']))}")
+    if shown.members:
+        lines += ["", f"Members ({len(shown.members)}):"]
+        for m in shown.members:
+            lines.append(f"  - {m['name']} ({m['member']}): {_dates(m['since'] or '', m['until'] or '')} — "
+                         f"{m['status']} {notes.marks(m['sources'])}")  # fmt: skip
+    if shown.supports:
+        lines += ["", f"Facts this source supports ({len(shown.supports)}):"]
+        for f in shown.supports:
+            fact = (
+                f"{f['from_name']} {f['rel']} {f['to_name']}" if f["what"] == "link" else f"{f['from_name']} (entity)"
+            )
+            lines.append(f"  - {fact}" + (f" — {f['status']}" if f["status"] else ""))
+    lines += ["", f"Links ({len(shown.links)}):"]
+    for r in shown.links:
+        arrow = f"--{r['rel']}-->" if r["direction"] == "out" else f"<--{r['rel']}--"
+        dates = f", {_dates(r['since'] or '', r['until'] or '')}" if r["since"] or r["until"] else ""
+        note = f"\n      note: {r['note']}" if r["note"] else ""
+        lines.append(
+            f"  {arrow} {r['other_name']} ({r['other']}) — {r['status']}{dates} {notes.marks(r['sources'])}{note}"
+        )
+    if not shown.links:
+        lines.append("  (none)")
+    lines += ["", notes.render(store)]
+    return "\n".join(lines)
