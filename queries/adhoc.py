@@ -12,6 +12,11 @@ returning a wrong answer:
 - clauses it does not parse (``WITH``, ``OPTIONAL MATCH``, ``UNWIND``, ``CALL``,
   ``UNION``, writes, ...): named, with the line they are on.
 
+Two things are made to work as in Neo4j: ``RETURN DISTINCT`` over a list
+property (lists are handed to the engine as tuples, which it can compare), and
+``'maker' IN o.roles`` over a list property (which its grammar lacks: it is
+asked as ``o.roles CONTAINS 'maker'``, the same test on a list).
+
 Parameters are never pasted into the query by the user: this module turns each
 ``$name`` into a literal itself, refusing text that grand-cypher's string syntax
 cannot carry (a double quote, a backslash or a line break). The tests compare
@@ -26,6 +31,7 @@ from typing import Any
 import networkx as nx
 
 from dualtrace.graph.errors import DualtraceError
+from dualtrace.graph.schema import load_schema
 from dualtrace.graph.store import EmbeddedStore
 
 MAX_LINKS = 100_000
@@ -59,6 +65,23 @@ UNSUPPORTED = {
 }
 AGGREGATES = {"count", "sum", "avg", "min", "max", "collect"}
 UNDIRECTED = re.compile(r"\)\s*-\s*(\[[^\]]*\])?\s*-\s*\(")
+
+
+# ``value IN var.prop``: Neo4j's membership test, which grand-cypher's grammar lacks
+IN_LIST = re.compile(r'("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?)\s+IN\s+([A-Za-z_]\w*)\.([A-Za-z_]\w*)', re.IGNORECASE)
+
+
+def _list_properties() -> set[str]:
+    schema = load_schema()
+    specs = [*schema.provenance.values(), *schema.node_common.values()]
+    specs += [spec for kind in schema.nodes.values() for spec in kind.properties.values()]
+    return {spec.name for spec in specs if spec.type == "list"}
+
+
+def _in_list(match: re.Match[str]) -> str:
+    """``"maker" IN o.roles`` as ``o.roles CONTAINS "maker"`` when ``roles`` is a list property."""
+    value, var, prop = match.groups()
+    return f"{var}.{prop} CONTAINS {value}" if prop in _list_properties() else match.group(0)
 
 
 class UnsupportedCypher(DualtraceError):
@@ -143,7 +166,7 @@ def translate(text: str, params: dict[str, Any]) -> str:
                     "property is missing, which Neo4j drops); run the query on Neo4j"
                 )
             out.append(value)
-    translated = "".join(out)
+    translated = IN_LIST.sub(_in_list, "".join(out))
     undirected = UNDIRECTED.search(translated)
     if undirected:
         raise UnsupportedCypher(
@@ -158,9 +181,9 @@ def engine_graph(store: EmbeddedStore) -> nx.MultiDiGraph:
     the kind or relationship type in ``__labels__``."""
     graph = nx.MultiDiGraph()
     for node in store.nodes():
-        graph.add_node(node.id, **node.props, id=node.id, __labels__={node.kind})
+        graph.add_node(node.id, **_hashable(node.props), id=node.id, __labels__={node.kind})
     for link in store.links():
-        graph.add_edge(link.source, link.target, key=link.rel, **link.props, __labels__={link.rel})
+        graph.add_edge(link.source, link.target, key=link.rel, **_hashable(link.props), __labels__={link.rel})
     return graph
 
 
@@ -196,8 +219,16 @@ def run_adhoc(store: EmbeddedStore, text: str, params: dict[str, Any] | None = N
     return columns, rows
 
 
+def _hashable(props: dict[str, Any]) -> dict[str, Any]:
+    """List properties as tuples: the engine compares values (DISTINCT) by hashing them."""
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in props.items()}
+
+
 def _plain(value: Any) -> Any:
-    """grand-cypher returns a relationship as {key: attributes}; give its properties."""
+    """grand-cypher returns a relationship as {key: attributes}; give its properties, and
+    lists as lists."""
     if isinstance(value, dict):
-        return {k: v for k, v in value.items() if k != "__labels__"}
+        return {k: _plain(v) for k, v in value.items() if k != "__labels__"}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
     return value

@@ -143,6 +143,7 @@ def dossier(store: Store, vendor: str) -> Dossier:
         ),
         "transfers": pd.DataFrame(
             transfers,
+            dtype=object,  # a year stays 2017, never 2017.0
             columns=[
                 "transfer",
                 "name",

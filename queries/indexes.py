@@ -25,7 +25,7 @@ from dualtrace.graph.model import Link
 from dualtrace.graph.protocol import Store
 from dualtrace.queries.catalogue import deal_date
 
-Groups = dict[tuple[Any, ...], tuple[set[str], set[str]]]
+Groups = dict[tuple[Any, ...], tuple[set[str], set[str], set[str]]]  # statuses -> (deals, end users, sources)
 
 _CACHE: weakref.WeakKeyDictionary[Store, _Indexes] = weakref.WeakKeyDictionary()
 
@@ -126,16 +126,17 @@ def _countries(store: Store) -> dict[str, Any]:
     return {node.id: node.props.get("country") for node in store.nodes() if node.props.get("country")}
 
 
-def _count(groups: Groups, statuses: tuple[Any, ...], transfer: str, buyer: str) -> None:
-    """Count ``transfer`` and ``buyer`` under the statuses of the links that joined them."""
-    transfers, buyers = groups.setdefault(statuses, (set(), set()))
+def _count(groups: Groups, statuses: tuple[Any, ...], transfer: str, buyer: str, cited: Any = ()) -> None:
+    """Count ``transfer`` and ``buyer`` (and the links' sources) under the statuses of the links that joined them."""
+    transfers, buyers, sources = groups.setdefault(statuses, (set(), set(), set()))
     transfers.add(transfer)
     buyers.add(buyer)
+    sources.update(cited)
 
 
-def _deliveries(store: Store, transfer: str, kind: dict[str, str]) -> list[tuple[str, Any]]:
+def _deliveries(store: Store, transfer: str, kind: dict[str, str]) -> list[tuple[str, Any, tuple[str, ...]]]:
     return [
-        (link.target, link.props.get("status"))
+        (link.target, link.props.get("status"), tuple(link.props.get("sources") or ()))
         for link in store.neighbours(transfer, ["DELIVERED_TO"], "out")
         if kind[link.target] == "GovernmentBuyer"
     ]
@@ -150,9 +151,10 @@ def items_by_country(store: Store) -> dict[tuple[Any, Any], Groups]:
         for item in store.neighbours(product.id, ["ITEM_OF"], "out"):
             if kind[item.target] != "Transfer":
                 continue
-            for buyer, delivered in _deliveries(store, item.target, kind):
+            for buyer, delivered, cited in _deliveries(store, item.target, kind):
                 key = (item.props.get("status"), delivered)
-                _count(groups[(country.get(buyer), category)], key, item.target, buyer)
+                sources = (*(item.props.get("sources") or ()), *cited)
+                _count(groups[(country.get(buyer), category)], key, item.target, buyer, sources)
     return dict(groups)
 
 
@@ -171,19 +173,21 @@ def vendors_by_category(store: Store) -> dict[tuple[Any, str], Groups]:
                 category = category_of.get(item.source)
                 if kind[item.source] != "Product" or category is None:
                     continue
-                for buyer, delivered in deliveries:
+                for buyer, delivered, _cited in deliveries:
                     statuses = (supply.props.get("status"), item.props.get("status"), delivered)
                     _count(groups[(category, vendor.id)], statuses, transfer, buyer)
     return dict(groups)
 
 
-def union(groups: Groups, statuses: list[str]) -> tuple[set[str], set[str]]:
-    """The transfers and end users of the groups whose every status is allowed."""
+def union(groups: Groups, statuses: list[str]) -> tuple[set[str], set[str], set[str]]:
+    """The transfers, end users and sources of the groups whose every status is allowed."""
     allowed = set(statuses)
     transfers: set[str] = set()
     buyers: set[str] = set()
-    for key, (some_transfers, some_buyers) in groups.items():
+    sources: set[str] = set()
+    for key, (some_transfers, some_buyers, some_sources) in groups.items():
         if all(status is not None and status in allowed for status in key):
             transfers |= some_transfers
             buyers |= some_buyers
-    return transfers, buyers
+            sources |= some_sources
+    return transfers, buyers, sources

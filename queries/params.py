@@ -92,9 +92,10 @@ def _category(value: Any) -> str:
 
 
 def _entity(value: Any) -> str:
+    """An entity id, or a name the runner then looks up in the store (with suggestions)."""
     text = str(value).strip()
-    if not ENTITY_ID.match(text):
-        raise ValueError(f"{text!r} is not an entity id such as org:hikvision or buyer:ke-nps")
+    if not text:
+        raise ValueError("an empty entity id or name")
     return text
 
 
@@ -132,7 +133,7 @@ TYPE_DOCS = {
     "date": "YYYY, YYYY-MM or YYYY-MM-DD (compared as text with the graph's dates)",
     "list": "comma-separated values, or a JSON list",
     "country": "an ISO 3166-1 alpha-2 code or a country name (PRC, Burma, ...)",
-    "entity": "an entity id such as org:hikvision",
+    "entity": "an entity id such as org:hikvision, or its name or alias (Hikvision)",
     "category": "a product category of the schema, e.g. facial_recognition",
     "as_of": "YYYY, YYYY-MM or YYYY-MM-DD: the graph as its sources describe it on that date",
     "boolean": "true or false",

@@ -18,6 +18,7 @@ from dualtrace.graph.protocol import Store
 from dualtrace.queries.adhoc import refuse_writes, run_adhoc
 from dualtrace.queries.catalogue import implementations
 from dualtrace.queries.library import SavedQuery
+from dualtrace.queries.params import ENTITY_ID
 from dualtrace.queries.resolve import NameIndex
 
 if TYPE_CHECKING:
@@ -33,18 +34,27 @@ class Result:
     engine: str  # what answered: "embedded (Python)", "embedded (grand-cypher)", "neo4j bolt://..."
 
 
-def _check_entities(query: SavedQuery, params: dict[str, Any], store: Store) -> None:
-    """A mistyped id fails with suggestions instead of silently giving no rows."""
+def _check_entities(query: SavedQuery, params: dict[str, Any], store: Store) -> dict[str, Any]:
+    """Entity parameters as ids: an id is kept, a name or alias is looked up; a mistyped
+    one fails with suggestions ("did you mean") instead of silently giving no rows."""
+    resolved = dict(params)
+    index: NameIndex | None = None
     for name, param in query.params.items():
         value = params.get(name)
-        if param.type == "entity" and value is not None and not store.has(value):
-            index = NameIndex(store, store.schema.nodes)
-            raise NotFound(f"entity for parameter {name} of {query.name}", value, index.suggest(value.split(":")[-1]))
+        if param.type != "entity" or value is None or store.has(value):
+            continue
+        index = index or NameIndex(store, store.schema.nodes)
+        found = index.find(value)
+        if len(found) == 1:
+            resolved[name] = found[0]
+            continue
+        what = f"entity for parameter {name} of {query.name}"
+        raise NotFound(what, value, index.suggest(value.split(":")[-1]))
+    return resolved
 
 
 def run_embedded(query: SavedQuery, store: Store, given: dict[str, Any]) -> Result:
-    params = query.bind(given)
-    _check_entities(query, params, store)
+    params = _check_entities(query, query.bind(given), store)
     twin = implementations().get(query.name) if query.builtin else None
     if twin is not None:
         rows = twin(store, **params)
@@ -69,6 +79,8 @@ def plain(value: Any) -> Any:
 
 def run_neo4j(query: SavedQuery, remote: Neo4jStore, given: dict[str, Any]) -> Result:
     params = query.bind(given)
+    if any(p.type == "entity" and not ENTITY_ID.match(str(params.get(n) or "x:x")) for n, p in query.params.items()):
+        params = _check_entities(query, params, remote)  # a name given: looked up in Neo4j
     refuse_writes(query.body)
     records = remote.read(query.body, **params)
     rows = [{k: plain(v) for k, v in record.items()} for record in records]

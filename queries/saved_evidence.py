@@ -80,7 +80,7 @@ def denied_claims(store: Store, limit: int) -> list[Row]:
 def most_connected_vendors(store: Store, top: int, statuses: list[str]) -> list[Row]:
     ranked: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for (category, vendor), groups in index(store, "vendors_by_category", indexes.vendors_by_category).items():
-        transfers, buyers = indexes.union(groups, statuses)
+        transfers, buyers, _ = indexes.union(groups, statuses)
         if transfers:
             ranked[category].append((-len(buyers), -len(transfers), vendor))
     rows = []

@@ -103,9 +103,10 @@ def technologies_by_country(store: Store, country: str | None, statuses: list[st
     for (where, category), groups in index(store, "items_by_country", indexes.items_by_country).items():
         if country is not None and where != country:
             continue
-        transfers, buyers = indexes.union(groups, statuses)
+        transfers, buyers, cited = indexes.union(groups, statuses)
         if transfers:
-            rows.append({"country": where, "category": category, "transfers": len(transfers), "end_users": len(buyers)})
+            rows.append({"country": where, "category": category, "transfers": len(transfers), "end_users": len(buyers),
+                         "sources": sorted(cited)})  # fmt: skip
     return order_by(rows, "country", "category")
 
 
@@ -113,12 +114,14 @@ def technologies_by_country(store: Store, country: str | None, statuses: list[st
 def vendors_reaching_agency(store: Store, agency: str, statuses: list[str]) -> list[Row]:
     hops: dict[str, int] = {}
     transfers: dict[str, set[str]] = defaultdict(set)
+    sources: dict[str, set[str]] = defaultdict(set)
     for deal in deals_to(store, end_users_of(store, agency, statuses), statuses):
         for upstream in upstream_of(store, deal.transfer, statuses):
             if is_kind(store, upstream.entity, "Organization") and not upstream.role.startswith("parent of"):
                 depth = len(upstream.chain) + 1  # the delivery counts as a hop
                 hops[upstream.entity] = min(hops.get(upstream.entity, depth), depth)
                 transfers[upstream.entity].add(deal.transfer)
+                sources[upstream.entity].update(deal.delivery.props.get("sources") or ())
     rows = [
         {
             "vendor": vendor,
@@ -126,6 +129,7 @@ def vendors_reaching_agency(store: Store, agency: str, statuses: list[str]) -> l
             "vendor_country": prop(store, vendor, "country"),
             "hops": hops[vendor],
             "transfers": sorted(transfers[vendor]),
+            "sources": sorted(sources[vendor]),
         }
         for vendor in hops
     ]
@@ -134,20 +138,25 @@ def vendors_reaching_agency(store: Store, agency: str, statuses: list[str]) -> l
 
 @implements("component_suppliers")
 def component_suppliers(store: Store, agency: str, statuses: list[str]) -> list[Row]:
-    found: set[tuple[str, str, str, str]] = set()
+    found: dict[tuple[str, str, str, str], set[str]] = {}
     limit = store.schema.means.hop_limits["components"]
     for delivery in store.in_links(agency, "DELIVERED_TO"):
         transfer = delivery.source
         if not (allowed(delivery, statuses) and is_kind(store, transfer, "Transfer")):
             continue
-        for item in _parties(store, transfer, ("ITEM_OF",), "Product", statuses):
+        for item_link in links_of(store, transfer, ("ITEM_OF",), "in"):
+            item = item_link.source
+            if not (allowed(item_link, statuses) and is_kind(store, item, "Product")):
+                continue
             components = walk(store, [item], ("COMPONENT_OF",), statuses, limit, "in")
             for component, depth in components.items():
                 if depth < 1 or not is_kind(store, component, "Product"):
                     continue
                 for maker in store.in_links(component, "MAKES"):
                     if allowed(maker, statuses) and is_kind(store, maker.source, "Organization"):
-                        found.add((maker.source, component, item, transfer))
+                        cited = (*maker.props.get("sources", ()), *item_link.props.get("sources", ()),
+                                 *delivery.props.get("sources", ()))  # fmt: skip
+                        found.setdefault((maker.source, component, item, transfer), set()).update(cited)
     rows = [
         {
             "supplier": supplier,
@@ -157,8 +166,9 @@ def component_suppliers(store: Store, agency: str, statuses: list[str]) -> list[
             "component_name": prop(store, component, "name"),
             "used_in": item,
             "transfer": transfer,
+            "sources": sorted(cited),
         }
-        for supplier, component, item, transfer in found
+        for (supplier, component, item, transfer), cited in found.items()
     ]
     return order_by(rows, "supplier", "component", "used_in", "transfer")
 

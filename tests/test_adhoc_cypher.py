@@ -39,6 +39,11 @@ ACCEPTED = [
     ("MATCH (p:Product)<-[:MAKES]-(o:Organization) WHERE size(o.aliases) > 1 RETURN DISTINCT o.id", {}),
     ("MATCH (a)<-[r:SUBSIDIARY_OF]-(b) RETURN a.id, type(r), b.id", {}),
     ("MATCH (c:Country)-[:PARTICIPATES_IN]->(r:Regime) RETURN count(c) AS members", {}),
+    # a list property, as Neo4j reads it: DISTINCT over lists, and membership with IN
+    ("MATCH (o:Organization) RETURN DISTINCT o.roles", {}),
+    ("MATCH (o:Organization) WHERE 'maker' IN o.roles RETURN o.id ORDER BY o.id", {}),
+    ("MATCH (o:Organization) WHERE $role IN o.roles RETURN o.id ORDER BY o.id", {"role": "broker"}),
+    ("MATCH (a)-[r:LISTED_ON]->(l:List) WHERE 'source:data-dod-1260h' IN r.sources RETURN a.id ORDER BY a.id", {}),
 ]
 
 

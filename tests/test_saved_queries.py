@@ -88,8 +88,8 @@ def test_parameters_are_checked_against_their_types(starter):
         trace.bind({"vendor": "org:hikvision"})
     with pytest.raises(ParameterError, match=r"missing parameter entity, of type entity .*entity=org:cloudwalk"):
         trace.bind({})
-    with pytest.raises(ParameterError, match="entity must be entity: 'Hikvision' is not an entity id"):
-        trace.bind({"entity": "Hikvision"})
+    with pytest.raises(ParameterError, match="entity must be entity: an empty entity id or name"):
+        trace.bind({"entity": " "})
     with pytest.raises(ParameterError, match="top must be integer: 'three' is not a whole number"):
         LIBRARY["most_connected_vendors"].bind({"top": "three"})
     with pytest.raises(ParameterError, match="since must be date: '2019-13' is not a date"):
@@ -113,6 +113,15 @@ def test_an_unknown_entity_fails_with_suggestions(starter):
     with pytest.raises(NotFound) as caught:
         run_embedded(LIBRARY["trace_technology"], starter, {"entity": "org:huawie"})
     assert ("org:huawei", "Huawei Technologies Co., Ltd.") in caught.value.suggestions
+    # a name or alias stands for the entity; a misspelt one gets "did you mean"
+    by_name = run_embedded(LIBRARY["trace_technology"], starter, {"entity": "Huawei Technologies"})
+    assert (
+        by_name.params["entity"] == "org:huawei"
+        and by_name.rows == run_embedded(LIBRARY["trace_technology"], starter, {"entity": "org:huawei"}).rows
+    )
+    with pytest.raises(NotFound) as caught:
+        run_embedded(LIBRARY["vendors_reaching_agency"], starter, {"agency": "Xinjiang Public Securty Bureau"})
+    assert any(node_id == "buyer:xuar-psb" for node_id, _ in caught.value.suggestions)
 
 
 def test_a_header_problem_names_file_and_line(tmp_path):
@@ -164,7 +173,7 @@ def test_cli_lists_shows_and_runs(cli, user_folder):
     rows = json.loads(as_json.output.split("\n2 row(s)")[0])
     assert [r["transfer"] for r in rows] == ["transfer:ceiec-ecu911", "transfer:huawei-ecu911"]
     as_csv = cli("queries", "run", "technologies_by_country", "-p", "country=EC", "--format", "csv")
-    assert as_csv.output.splitlines()[0] == "country,category,transfers,end_users"
+    assert as_csv.output.splitlines()[0] == "country,category,transfers,end_users,sources"
 
 
 def test_cli_runs_a_users_own_query_through_the_embedded_cypher_engine(cli, user_folder):

@@ -36,9 +36,13 @@ class Report:
     title: str
     summary: list[str]
     tables: list[Table]
+    summary_sources: dict[int, list[str]] = field(default_factory=dict)  # a summary line's footnotes, by index
 
     def _notes(self) -> Footnotes:
         notes = Footnotes()
+        for index in sorted(self.summary_sources):
+            for source_id in self.summary_sources[index]:
+                notes.number(source_id)
         for table in self.tables:
             for ids in table.sources:
                 for source_id in ids:
@@ -47,7 +51,11 @@ class Report:
 
     def markdown(self, store: Store) -> str:
         notes = self._notes()
-        lines = [f"# {_md(self.title)}", "", *[f"- {_md(s)}" for s in self.summary], ""]
+        lines = [f"# {_md(self.title)}", ""]
+        for index, line in enumerate(self.summary):
+            marks = "".join(f" [{notes.number(s)}]" for s in self.summary_sources.get(index, []))
+            lines.append(f"- {_md(line)}{marks}")
+        lines.append("")
         for table in self.tables:
             lines += [f"## {_md(table.title)}", ""]
             if not table.rows:
@@ -73,7 +81,15 @@ class Report:
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
             f"<title>{esc(self.title)}</title><style>{CSS}</style></head><body>",
             f"<h1>{esc(self.title)}</h1><ul>",
-            *[f"<li>{esc(s)}</li>" for s in self.summary],
+            *[
+                f"<li>{esc(line)}"
+                + "".join(
+                    f' <a href="#source-{notes.number(s)}">[{notes.number(s)}]</a>'
+                    for s in self.summary_sources.get(index, [])
+                )
+                + "</li>"
+                for index, line in enumerate(self.summary)
+            ],
             "</ul>",
         ]
         for table in self.tables:
@@ -186,8 +202,10 @@ def country_report(store: Store, code: str) -> Report:
         f"them from {paths['entity'].nunique() if len(paths) else 0} vendor(s), product(s) or component(s), "
         f"{len(companies)} company(ies) headquartered here",
     ]
-    regimes = [store.name_of(link.target) for link in store.out_links(f"country:{iso}", "PARTICIPATES_IN")]
+    memberships = list(store.out_links(f"country:{iso}", "PARTICIPATES_IN"))
+    regimes = [store.name_of(link.target) for link in memberships]
     summary.append("Export-control regimes: " + ("; ".join(regimes) if regimes else "none recorded"))
+    regime_sources = list(dict.fromkeys(s for link in memberships for s in link.props.get("sources") or ()))
     reaching = Table("Deals reaching government buyers, and what supplies them",
                      ["deal", "buyer", "from", "role", "status"])  # fmt: skip
     for row in paths.to_dict(orient="records"):
@@ -206,4 +224,5 @@ def country_report(store: Store, code: str) -> Report:
             listed.rows.append([node.name, store.name_of(link.target), _dates(link.props),
                                 _cell(link.props.get("status"))])  # fmt: skip
             listed.sources.append(list(link.props.get("sources", [])))
-    return Report(f"Country report: {country_name(iso)}", summary, [reaching, buyer_table, listed])
+    footnotes = {len(summary) - 1: regime_sources} if regime_sources else {}  # the regimes line: who says so
+    return Report(f"Country report: {country_name(iso)}", summary, [reaching, buyer_table, listed], footnotes)

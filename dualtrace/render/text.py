@@ -160,7 +160,11 @@ def dossier_table(store: Store, d: Dossier) -> str:
     ]
     for title, table, fmt in sections:
         lines += ["", f"{title} ({len(table)}):"]
-        lines += [f"  - {fmt(row)}" for row in table.itertuples(index=False)] or ["  (none recorded)"]
+        entries = []
+        for row in table.itertuples(index=False):
+            note = getattr(row, "note", "")  # a denial, a party's response: shown with its row
+            entries.append(f"  - {fmt(row)}" + (f"\n      note: {note}" if isinstance(note, str) and note else ""))
+        lines += entries or ["  (none recorded)"]
     if d.countries:
         lines += ["", "Countries reached: " + ", ".join(d.countries)]
     lines += ["", notes.render(store)]
