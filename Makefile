@@ -29,6 +29,7 @@ lint: setup  ## ruff and mypy
 	$(BIN)/mypy graph ingest queries dualtrace
 
 bench: setup  ## benchmarks (minutes); results in benchmarks/results/
+	$(BIN)/python -m benchmarks.bench_startup
 	$(BIN)/python -m benchmarks.bench_trace
 	$(BIN)/python -m benchmarks.bench_import
 	$(BIN)/python -m benchmarks.bench_sdn

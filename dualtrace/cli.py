@@ -28,15 +28,8 @@ from dualtrace.cli_options import (
 from dualtrace.cli_output import OUTPUT_COMMANDS
 from dualtrace.cli_queries import QUERY_COMMANDS
 from dualtrace.cli_support import friendly_errors, no_wait_option, open_workspace, workspace_for_writing
-from dualtrace.demo_data import build_workspace
 from dualtrace.graph.dates import When, dated
 from dualtrace.graph.store import ENV_WORKSPACE, EmbeddedStore, default_workspace
-from dualtrace.ingest.starter import load_starter
-from dualtrace.queries.dossier import dossier as dossier_query
-from dualtrace.queries.show import show
-from dualtrace.queries.trace import reach, trace
-from dualtrace.render.map import nodes_of_paths, render_map
-from dualtrace.render.text import dossier_json, dossier_table, frame_output, paths_table, reach_table, show_table
 
 workspace_option = click.option(
     "--workspace",
@@ -72,6 +65,11 @@ def main(ctx: click.Context, workspace: Path | None) -> None:
 def demo(ctx: click.Context, map_path: Path) -> None:
     """Build a fresh workspace from the starter dataset, print a sample trace with
     citations, and write an offline map of it."""
+    from dualtrace.demo_data import build_workspace
+    from dualtrace.queries.trace import trace
+    from dualtrace.render.map import nodes_of_paths, render_map
+    from dualtrace.render.text import paths_table
+
     with workspace_for_writing(ctx, no_wait=False, create=True) as path:
         store = build_workspace(path)
     click.echo(f"Workspace {path}: {len(store)} nodes, {store.link_count()} links from the starter dataset.\n")
@@ -101,6 +99,8 @@ def demo(ctx: click.Context, map_path: Path) -> None:
 @friendly_errors
 def load(ctx: click.Context, replace: bool, no_wait: bool) -> None:
     """Load the curated starter dataset into the workspace (validated; saved atomically)."""
+    from dualtrace.ingest.starter import load_starter
+
     with workspace_for_writing(ctx, no_wait=no_wait, create=True) as path:
         store = EmbeddedStore(path) if replace or not path.exists() else EmbeddedStore.open(path)
         counts = load_starter(store)
@@ -128,6 +128,9 @@ def trace_cmd(
       dualtrace trace hikvision
       dualtrace trace --category facial_recognition --format csv
     """
+    from dualtrace.queries.trace import trace
+    from dualtrace.render.text import frame_output, paths_table
+
     if (technology is None) == (category is None):
         raise click.UsageError("Give a TECHNOLOGY or --category (one of them).")
     store = dated(open_workspace(ctx), when)
@@ -154,6 +157,9 @@ def reach_cmd(ctx: click.Context, target: str, out: Output, include_denied: bool
       dualtrace reach ZW
       dualtrace reach "Kenya" --format json
     """
+    from dualtrace.queries.trace import reach
+    from dualtrace.render.text import frame_output, reach_table
+
     store = dated(open_workspace(ctx), when)
     result = reach(store, target, statuses=statuses_for(include_denied))
     heading = f"Deals reaching {target}, and what supplies them:"
@@ -173,6 +179,9 @@ def dossier_cmd(ctx: click.Context, vendor: str, out: Output, when: When) -> Non
     Example:
       dualtrace dossier dahua
     """
+    from dualtrace.queries.dossier import dossier as dossier_query
+    from dualtrace.render.text import dossier_json, dossier_table
+
     store = dated(open_workspace(ctx), when)
     result = dossier_query(store, vendor)
     out.emit(dossier_table(store, result) if out.fmt == "table" else dossier_json(result))
@@ -195,6 +204,9 @@ def show_cmd(ctx: click.Context, name_or_id: str, out: Output, when: When) -> No
       dualtrace show org:nso-group --format json
       dualtrace show source:fp-ecuador-2018
     """
+    from dualtrace.queries.show import show
+    from dualtrace.render.text import show_table
+
     store = dated(open_workspace(ctx), when)
     shown = show(store, name_or_id)
     out.emit(show_table(store, shown) if out.fmt == "table" else json.dumps(shown.as_dict(), ensure_ascii=False,
@@ -224,6 +236,8 @@ def map_cmd(
       dualtrace map --path nvidia "Xinjiang Public Security Bureau" -o path.html
       dualtrace map --query deals_while_listed -o exposure.html
     """
+    from dualtrace.render.map import render_map
+
     store = dated(open_workspace(ctx), when)
     selection = scope.select(store)
     if selection.message:

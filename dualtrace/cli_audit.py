@@ -16,8 +16,6 @@ from pathlib import Path
 import click
 
 from dualtrace.cli_support import friendly_errors
-from dualtrace.ingest.audit import audit
-from dualtrace.ingest.audit_datasets import SHARED, missing_copies
 
 
 @click.command("audit")
@@ -30,6 +28,9 @@ from dualtrace.ingest.audit_datasets import SHARED, missing_copies
 def audit_cmd(folder: Path | None) -> None:
     """Check the curated CSVs against the evidence rules (README, "Evidence rules").
     Exits 1 on any error; deals with an unnamed supplier are listed apart and do not fail."""
+    from dualtrace.ingest.audit import audit
+    from dualtrace.ingest.audit_datasets import SHARED, missing_copies
+
     missing = missing_copies()
     if missing:
         click.echo(f"Warning: no copy under {SHARED} of {', '.join(missing)}; rows citing them cannot be "

@@ -13,20 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from dualtrace.cli_options import Output, output_options
 from dualtrace.cli_support import friendly_errors, no_wait_option, open_workspace, workspace_for_writing
 from dualtrace.graph.errors import DualtraceError
-from dualtrace.ingest.decisions import Decision, Decisions, read_review
-from dualtrace.ingest.formats import DESCRIPTIONS, get_format, mapping_format
-from dualtrace.ingest.importer import companions_writable, run_import, write_companions
-from dualtrace.ingest.mapping import check_mapping
-from dualtrace.ingest.merge import merge, merges, split
-from dualtrace.ingest.values import ValueProblem, parse_date
-from dualtrace.queries.changes import changes_between_dates, changes_between_imports, markdown
-from dualtrace.render.text import frame_output
+
+if TYPE_CHECKING:
+    from dualtrace.ingest.decisions import Decisions
 
 
 def companion(workspace: Path, suffix: str) -> Path:
@@ -69,6 +65,10 @@ def import_cmd(
 ) -> None:
     """Import FILE through a mapping or a built-in format. Exits with status 2
     when records were rejected (they are in the rejects file, with reasons)."""
+    from dualtrace.ingest.formats import get_format, mapping_format
+    from dualtrace.ingest.importer import companions_writable, run_import, write_companions
+    from dualtrace.ingest.values import ValueProblem, parse_date
+
     if (mapping_path is None) == (format_name is None):
         raise DualtraceError("Give exactly one of --mapping M.yaml or --format NAME (see `dualtrace formats`).")
     if file_date:
@@ -118,6 +118,8 @@ def imports_cmd(ctx: click.Context) -> None:
 @click.command("formats")
 def formats_cmd() -> None:
     """List the built-in import formats."""
+    from dualtrace.ingest.formats import DESCRIPTIONS
+
     for name in sorted(DESCRIPTIONS):
         click.echo(f"{name:<16} {DESCRIPTIONS[name]}")
 
@@ -132,6 +134,8 @@ def mapping_group() -> None:
 @friendly_errors
 def mapping_check(mapping_file: Path) -> None:
     """Check a mapping against the schema before using it; exit 1 on any problem."""
+    from dualtrace.ingest.mapping import check_mapping
+
     problems = check_mapping(mapping_file)
     if problems:
         click.echo(f"{mapping_file}: {len(problems)} problem(s):", err=True)
@@ -151,6 +155,9 @@ def resolve_group() -> None:
 @friendly_errors
 def resolve_list(ctx: click.Context) -> None:
     """Candidate duplicates waiting for review, then the merges made so far."""
+    from dualtrace.ingest.decisions import Decisions, read_review
+    from dualtrace.ingest.merge import merges
+
     workspace: Path = ctx.obj["workspace"]
     store = open_workspace(ctx)
     decisions = Decisions.load(companion(workspace, "decisions.csv"))
@@ -168,6 +175,8 @@ def resolve_list(ctx: click.Context) -> None:
 
 
 def _decide(ctx: click.Context, left: str, right: str, decision: str, note: str) -> Decisions:
+    from dualtrace.ingest.decisions import Decision, Decisions
+
     workspace: Path = ctx.obj["workspace"]
     decisions = Decisions.load(companion(workspace, "decisions.csv"))
     stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -184,6 +193,8 @@ def _decide(ctx: click.Context, left: str, right: str, decision: str, note: str)
 @friendly_errors
 def resolve_merge(ctx: click.Context, keep: str, drop: str, note: str, no_wait: bool) -> None:
     """Merge entity DROP into KEEP and record the decision, so later imports keep them one."""
+    from dualtrace.ingest.merge import merge
+
     with workspace_for_writing(ctx, no_wait=no_wait):
         store = open_workspace(ctx)
         merge(store, keep, drop, note or "dualtrace resolve merge")
@@ -201,6 +212,8 @@ def resolve_merge(ctx: click.Context, keep: str, drop: str, note: str, no_wait: 
 @friendly_errors
 def resolve_split(ctx: click.Context, keep: str, drop: str, note: str, no_wait: bool) -> None:
     """Undo the merge of DROP into KEEP and record that they are not the same."""
+    from dualtrace.ingest.merge import split
+
     with workspace_for_writing(ctx, no_wait=no_wait):
         store = open_workspace(ctx)
         split(store, keep, drop)
@@ -232,6 +245,9 @@ def changes_cmd(
       dualtrace changes --dataset ofac-sdn
       dualtrace changes --from 2024-01-01 --to 2024-12-31 --format markdown -o changes.md
     """
+    from dualtrace.queries.changes import changes_between_dates, changes_between_imports, markdown
+    from dualtrace.render.text import frame_output
+
     store = open_workspace(ctx)
     if start or end:
         if not (start and end):

@@ -9,12 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from tqdm import tqdm
 
 from dualtrace.cli_support import friendly_errors, open_workspace, workspace_for_writing
 from dualtrace.graph.errors import DualtraceError
 from dualtrace.graph.neo4j_store import DEFAULT_BATCH, Connection, Neo4jStore
-from dualtrace.graph.sync import pull, push
 
 connection_options = [
     click.option("--uri", help="Bolt URI, e.g. bolt://localhost:7687 (default: $NEO4J_URI)."),
@@ -40,6 +38,10 @@ def push_cmd(
 ) -> None:
     """Write the workspace to Neo4j: only what is new or changed, in batches, safe to
     run again after an interruption."""
+    from tqdm import tqdm
+
+    from dualtrace.graph.sync import push
+
     store = open_workspace(ctx)
     connection = Connection.from_env(uri, user, None, database)
     total = len(store) + store.link_count()
@@ -61,6 +63,8 @@ def push_cmd(
 @friendly_errors
 def pull_cmd(ctx: click.Context, uri: str | None, user: str | None, database: str | None, force: bool) -> None:
     """Read the whole Neo4j database into the workspace."""
+    from dualtrace.graph.sync import pull
+
     path: Path = ctx.obj["workspace"]
     if path.exists() and not force:
         raise DualtraceError(f"{path} exists; pass --force to replace it with what Neo4j holds")

@@ -14,15 +14,15 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from dualtrace.graph.dates import When
 from dualtrace.graph.errors import DualtraceError
-from dualtrace.graph.protocol import Store
-from dualtrace.queries.paths import path as sourced_path
-from dualtrace.queries.trace import DEFAULT_STATUSES
+
+if TYPE_CHECKING:
+    from dualtrace.graph.protocol import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 TABLE_FORMATS = ("table", "csv", "json")
@@ -108,6 +108,8 @@ def when_options(func: F) -> F:
 
 
 def statuses_for(include_denied: bool) -> tuple[str, ...]:
+    from dualtrace.queries.trace import DEFAULT_STATUSES
+
     return (*DEFAULT_STATUSES, "denied") if include_denied else DEFAULT_STATUSES
 
 
@@ -143,7 +145,9 @@ class Scope:
         """The entities on the paths of a trace or reach, around one entity, on the sourced
         path between two (the first chain of ``shortest_sourced_path``), or named in a saved
         query's rows; None for the whole graph."""
+
         from dualtrace.queries.paths import neighbourhood
+        from dualtrace.queries.paths import path as sourced_path
         from dualtrace.queries.trace import reach, trace
         from dualtrace.render.map import nodes_of_paths
 

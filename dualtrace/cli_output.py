@@ -14,7 +14,6 @@ from dualtrace.cli_support import friendly_errors, open_workspace
 from dualtrace.graph.dates import When, dated
 from dualtrace.graph.model import slugify
 from dualtrace.render.exports import EXPORTS, SUFFIXES
-from dualtrace.render.report import country_report, vendor_report
 
 
 @click.command("export")
@@ -78,6 +77,8 @@ report_output = output_options(formats=("markdown",), default_format="markdown")
 def report_vendor(ctx: click.Context, name: str, out: Output, when: When) -> None:
     """A vendor's products, transfers and buyers, listings and corporate links: Markdown
     and HTML at the -o stem (default: report-<name>), or the Markdown alone with -o -."""
+    from dualtrace.render.report import vendor_report
+
     _write(ctx, name, out, when, lambda store: vendor_report(store, name))
 
 
@@ -90,6 +91,8 @@ def report_vendor(ctx: click.Context, name: str, out: Output, when: When) -> Non
 def report_country(ctx: click.Context, code: str, out: Output, when: When) -> None:
     """Government buyers in a country, what reaches them, and listings: Markdown and HTML
     at the -o stem (default: report-<code>), or the Markdown alone with -o -."""
+    from dualtrace.render.report import country_report
+
     _write(ctx, code, out, when, lambda store: country_report(store, code))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,15 +20,9 @@ from dualtrace.cli_support import friendly_errors, open_workspace
 from dualtrace.graph.errors import DualtraceError
 from dualtrace.graph.neo4j_store import ENV_URI, Connection, Neo4jStore
 from dualtrace.graph.protocol import Store
-from dualtrace.queries.adhoc import refuse_writes, run_adhoc
-from dualtrace.queries.dossier import citations
-from dualtrace.queries.examples import differences, example_yaml
-from dualtrace.queries.library import SavedQuery, get_query, load_library, user_folders
-from dualtrace.queries.lint import check_paths
-from dualtrace.queries.params import TYPE_DOCS, parse_pairs, untyped_value
-from dualtrace.queries.runner import Result, plain, run_embedded, run_neo4j
-from dualtrace.render.query_bundle import write_bundle
-from dualtrace.render.rows import ROW_FORMATS, render_rows
+
+if TYPE_CHECKING:
+    from dualtrace.queries.library import SavedQuery
 
 queries_dir_option = click.option(
     "--queries-dir",
@@ -47,10 +41,12 @@ store_option = click.option(
     show_default=True,
     help="Where to run: auto is Neo4j when --uri or NEO4J_URI is set, else the embedded workspace.",
 )
-row_output = output_options(formats=ROW_FORMATS)
+row_output = output_options()  # table, csv, json
 
 
 def _library(queries_dirs: tuple[Path, ...]) -> dict[str, SavedQuery]:
+    from dualtrace.queries.library import load_library
+
     return load_library(queries_dirs)
 
 
@@ -60,6 +56,7 @@ def _use_neo4j(store: str, uri: str | None) -> bool:
 
 def _describer(store: Store):  # type: ignore[no-untyped-def]
     """Citation lines for source ids, read from whichever store answered."""
+    from dualtrace.queries.dossier import citations
 
     def describe(ids: list[str]) -> list[str]:
         lines = []
@@ -73,6 +70,9 @@ def _describer(store: Store):  # type: ignore[no-untyped-def]
 
 def _run(ctx: click.Context, query: SavedQuery, given: dict[str, Any], store: str, conn: dict[str, Any], fmt: str):  # type: ignore[no-untyped-def]
     """The result and a function describing source ids, from the chosen store."""
+    from dualtrace.queries.runner import run_embedded, run_neo4j
+    from dualtrace.render.rows import render_rows
+
     if _use_neo4j(store, conn["uri"]):
         connection = Connection.from_env(conn["uri"], conn["user"], None, conn["database"])
         remote = Neo4jStore(connection)
@@ -123,6 +123,9 @@ def list_cmd(ctx: click.Context) -> None:
 @friendly_errors
 def show_cmd(ctx: click.Context, name: str) -> None:
     """A query's question, parameters (type, default, example), columns and Cypher."""
+    from dualtrace.queries.library import get_query
+    from dualtrace.queries.params import TYPE_DOCS
+
     query = get_query(_library(ctx.obj["queries_dirs"]), name)
     click.echo(f"{query.name}: {query.question}\nfile: {query.path}")
     if query.notes:
@@ -156,6 +159,9 @@ def run_cmd(
     database: str | None,
 ) -> None:
     """Run a saved query with --param key=value for each parameter."""
+    from dualtrace.queries.library import get_query
+    from dualtrace.queries.params import parse_pairs
+
     query = get_query(_library(ctx.obj["queries_dirs"]), name)
     conn = {"uri": uri, "user": user, "database": database}
     result, text = _run(ctx, query, parse_pairs(params), store, conn, out.fmt)
@@ -170,7 +176,8 @@ def run_cmd(
 def check_cmd(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     """Lint .cypher files (default: the built-in library and your folders): header,
     declared and used parameters, values formatted into the query text, RETURN columns."""
-    from dualtrace.queries.library import builtin_folder
+    from dualtrace.queries.library import builtin_folder, user_folders
+    from dualtrace.queries.lint import check_paths
 
     targets = list(paths) or [builtin_folder(), *user_folders(ctx.obj["queries_dirs"])]
     problems = check_paths(targets)
@@ -191,6 +198,9 @@ def test_cmd(ctx: click.Context, names: tuple[str, ...], show: bool) -> None:
     """Run each query's example call on the starter dataset and compare with the
     expected result in its header."""
     from dualtrace.demo_data import starter_store
+    from dualtrace.queries.examples import differences, example_yaml
+    from dualtrace.queries.library import get_query
+    from dualtrace.queries.runner import Result, run_embedded
 
     library = _library(ctx.obj["queries_dirs"])
     chosen = [get_query(library, n) for n in names] if names else list(library.values())
@@ -222,6 +232,8 @@ def test_cmd(ctx: click.Context, names: tuple[str, ...], show: bool) -> None:
 @friendly_errors
 def export_cmd(ctx: click.Context, output: Path) -> None:
     """Write every saved query, with :param lines for its example, for Neo4j Browser or cypher-shell."""
+    from dualtrace.render.query_bundle import write_bundle
+
     written = write_bundle(_library(ctx.obj["queries_dirs"]).values(), output)
     click.echo(f"Wrote {written}")
 
@@ -248,6 +260,11 @@ def cypher_cmd(
     workspace (small graphs; MATCH/WHERE/RETURN/ORDER BY/SKIP/LIMIT; anything the
     embedded engine would answer differently from Neo4j is refused with a message).
     Parameters (-p key=value) are passed as text; write $key in the query."""
+    from dualtrace.queries.adhoc import refuse_writes, run_adhoc
+    from dualtrace.queries.params import parse_pairs, untyped_value
+    from dualtrace.queries.runner import plain
+    from dualtrace.render.rows import render_rows
+
     given: dict[str, Any] = {key: untyped_value(value) for key, value in parse_pairs(params).items()}
     if _use_neo4j(store, uri):
         refuse_writes(query)

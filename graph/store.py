@@ -17,9 +17,8 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import networkx as nx
 from filelock import FileLock, Timeout
 
 from dualtrace.graph import collector
@@ -28,6 +27,9 @@ from dualtrace.graph.lock import held_here, lock_path
 from dualtrace.graph.model import Link, Node
 from dualtrace.graph.protocol import status_allowed
 from dualtrace.graph.schema import Schema, load_schema
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 FORMAT = "dualtrace-workspace"
 FORMAT_VERSION = 1
@@ -50,7 +52,9 @@ class EmbeddedStore:
     def __init__(self, path: Path | None = None, schema: Schema | None = None):
         self.path = path
         self.schema = schema or load_schema()
-        self._graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        import networkx  # here, not at the top: commands that never open a store start faster
+
+        self._graph: nx.MultiDiGraph = networkx.MultiDiGraph()
         # Bookkeeping that is not part of the graph: the import log, merge log, ...
         self.meta: dict[str, Any] = {}
         # Bumped by every change, so indexes built over the graph know when they are stale.

@@ -19,12 +19,13 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from dualtrace.graph.dates import period_end, period_start
 from dualtrace.graph.protocol import Store
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 LIST_SEPARATOR = "; "
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -56,6 +57,8 @@ def citation_text(store: Store, source_ids: Iterable[str]) -> str:
 def flat_graph(store: Store, node_ids: Iterable[str] | None = None) -> nx.MultiDiGraph:
     """The graph (or the part spanned by ``node_ids``) with flat, typed attributes.
     Source nodes are left out: their text is written into each link's ``citations``."""
+    import networkx as nx  # here: only exports need it, and start-up stays fast
+
     wanted = None if node_ids is None else set(node_ids)
     graph = nx.MultiDiGraph()
     for node in store.nodes():
@@ -97,6 +100,8 @@ def write_gexf(store: Store, path: Path, node_ids: Iterable[str] | None = None) 
     """GEXF 1.2 for Gephi. A link with a ``since`` or ``until`` date gets a spell, so
     Gephi's timeline shows it on the days ``--as-of`` counts it; undated links are
     always shown."""
+    import networkx as nx  # here: only exports need it, and start-up stays fast
+
     graph = flat_graph(store, node_ids)
     for _, _, data in graph.edges(data=True):
         since, until = data.get("since"), data.get("until")
@@ -109,6 +114,8 @@ def write_gexf(store: Store, path: Path, node_ids: Iterable[str] | None = None) 
 
 def write_graphml(store: Store, path: Path, node_ids: Iterable[str] | None = None) -> Path:
     """GraphML (yEd, Cytoscape, Gephi)."""
+    import networkx as nx  # here: only exports need it, and start-up stays fast
+
     path.parent.mkdir(parents=True, exist_ok=True)
     nx.write_graphml(flat_graph(store, node_ids), path)
     return path
@@ -116,6 +123,8 @@ def write_graphml(store: Store, path: Path, node_ids: Iterable[str] | None = Non
 
 def write_node_link(store: Store, path: Path, node_ids: Iterable[str] | None = None) -> Path:
     """node-link JSON (d3, networkx ``node_link_graph``)."""
+    import networkx as nx  # here: only exports need it, and start-up stays fast
+
     data = nx.node_link_data(flat_graph(store, node_ids), edges="links")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
