@@ -21,8 +21,8 @@ from typing import Any
 
 import networkx as nx
 
-from benchmarks.generate import synthetic_store
-from dualtrace.queries.trace import trace_from
+from benchmarks.generate import enrich, synthetic_store
+from dualtrace.queries.trace import trace
 
 # The equivalent question in Cypher: every government buyer within four hops downstream
 # of the vendor (direct deals, deals of its products, one integrator step).
@@ -79,7 +79,7 @@ def _alarm(_signum: int, _frame: Any) -> None:
 
 
 def run(size: int, queries: int, baseline_budget: float) -> dict[str, Any]:
-    store = synthetic_store(size)
+    store = enrich(synthetic_store(size))
     rng = random.Random(size)
     vendors = [n for n, d in store.graph.nodes(data=True) if d["kind"] == "Organization"]
     # Weight samples like real questions: half from the busiest vendors, half at random.
@@ -88,7 +88,7 @@ def run(size: int, queries: int, baseline_budget: float) -> dict[str, Any]:
     ours = []
     for vendor in sample:
         start = time.perf_counter()
-        trace_from(store, [vendor])
+        trace(store, vendor)
         ours.append((time.perf_counter() - start) * 1000)
 
     view = cypher_view(store)

@@ -37,12 +37,12 @@ def synthetic_store(relationships: int, seed: int = 7) -> EmbeddedStore:
             buyer = f"buyer:c{c}-b{b}"
             buyers.append(buyer)
             graph.add_node(buyer, kind="GovernmentBuyer", props={"name": f"Buyer {b} of country {c}", "country": "ZZ"})
-            graph.add_edge(buyer, f"country:C{c}", key="LOCATED_IN", props=source)
+            graph.add_edge(buyer, f"country:C{c}", key="LOCATED_IN", **source)
     products: list[list[str]] = []
     for v in range(vendors):
         org = f"org:v{v}"
         graph.add_node(org, kind="Organization", props={"name": f"Vendor {v}"})
-        graph.add_edge(org, f"country:C{rng.randrange(COUNTRIES)}", key="LOCATED_IN", props=source)
+        graph.add_edge(org, f"country:C{rng.randrange(COUNTRIES)}", key="LOCATED_IN", **source)
         own = []
         for p in range(rng.randint(1, 3)):
             product = f"product:v{v}-p{p}"
@@ -50,17 +50,17 @@ def synthetic_store(relationships: int, seed: int = 7) -> EmbeddedStore:
             graph.add_node(
                 product, kind="Product", props={"name": f"Product {p} of vendor {v}", "category": "facial_recognition"}
             )
-            graph.add_edge(org, product, key="MAKES", props=source)
+            graph.add_edge(org, product, key="MAKES", **source)
         products.append(own)
     # Long tail: vendor index drawn from a Pareto distribution.
     for t in range(transfers):
         v = min(vendors - 1, int(rng.paretovariate(1.2)) - 1)
         transfer = f"transfer:t{t}"
         graph.add_node(transfer, kind="Transfer", props={"name": f"Transfer {t}", "year": 2000 + t % 25})
-        graph.add_edge(f"org:v{v}", transfer, key="SUPPLIER_OF", props=source)
-        graph.add_edge(rng.choice(products[v]), transfer, key="ITEM_OF", props=source)
+        graph.add_edge(f"org:v{v}", transfer, key="SUPPLIER_OF", **source)
+        graph.add_edge(rng.choice(products[v]), transfer, key="ITEM_OF", **source)
         recipient = f"org:v{rng.randrange(vendors)}" if rng.random() < 0.03 else rng.choice(buyers)
-        graph.add_edge(transfer, recipient, key="DELIVERED_TO", props=source)
+        graph.add_edge(transfer, recipient, key="DELIVERED_TO", **source)
     store = EmbeddedStore(None)
     store.graph = graph
     return store
@@ -88,7 +88,8 @@ def enrich(store: EmbeddedStore, seed: int = 11) -> EmbeddedStore:
             f"country:C{c}",
             "regime:wassenaar",
             key="PARTICIPATES_IN",
-            props={"sources": ["source:synthetic"], "status": "confirmed"},
+            sources=["source:synthetic"],
+            status="confirmed",
         )
     documents = [f"source:doc{i}" for i in range(1000)]
     for doc in documents:
@@ -104,7 +105,8 @@ def enrich(store: EmbeddedStore, seed: int = 11) -> EmbeddedStore:
     for source, _target, key, data in list(graph.edges(keys=True, data=True)):
         if key != "PARTICIPATES_IN":
             since = str(graph.nodes[source]["props"].get("year", "")) or None if key == "DELIVERED_TO" else None
-            data["props"] = provenance(since)
+            data.clear()
+            data.update(provenance(since))
     for node, data in graph.nodes(data=True):
         if data["kind"] in ("GovernmentBuyer", "Organization"):
             located = next((t for _, t, k in graph.out_edges(node, keys=True) if k == "LOCATED_IN"), None)
@@ -115,13 +117,13 @@ def enrich(store: EmbeddedStore, seed: int = 11) -> EmbeddedStore:
     for product in products:
         graph.nodes[product]["props"]["category"] = rng.choice(categories)
     for product in rng.sample(products, max(1, len(products) // 50)):
-        graph.add_edge(product, rng.choice(products), key="COMPONENT_OF", props=provenance())
+        graph.add_edge(product, rng.choice(products), key="COMPONENT_OF", **provenance())
     vendors = [n for n, d in graph.nodes(data=True) if d["kind"] == "Organization"]
     for vendor in rng.sample(vendors, max(1, len(vendors) // 20)):
-        graph.add_edge(vendor, rng.choice(vendors), key="SUBSIDIARY_OF", props=provenance())
+        graph.add_edge(vendor, rng.choice(vendors), key="SUBSIDIARY_OF", **provenance())
     for i in range(6):
         graph.add_node(f"list:l{i}", kind="List", props={"name": f"List {i}", "authority": "bench"})
     for vendor in rng.sample(vendors, max(2, len(vendors) // 50)):
         since = f"{rng.randint(2010, 2024)}-{rng.randint(1, 12):02d}-01"
-        graph.add_edge(vendor, f"list:l{rng.randrange(6)}", key="LISTED_ON", props=provenance(since))
+        graph.add_edge(vendor, f"list:l{rng.randrange(6)}", key="LISTED_ON", **provenance(since))
     return store

@@ -316,3 +316,53 @@ def test_a_workspace_of_the_wrong_structure_is_a_message(tmp_path, content, expe
     result = CliRunner().invoke(main, ["-w", str(path), "imports"])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     assert result.output == f"Error: {info.value}\n"
+
+
+_ORG = {"kind": "Organization", "props": {}}
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ({"nodes": {}}, "'links' (an object), and this file has none"),
+        ({"nodes": [], "links": {}}, "'nodes' should be an object, found a list"),
+        (
+            {"nodes": {"org:a": ["Organization"]}, "links": {}},
+            "nodes['org:a'] should be an object (a node), found a list",
+        ),
+        (
+            {"nodes": {"org:a": {"props": {}}}, "links": {}},
+            "nodes['org:a'] should have 'kind' (a string), found nothing",
+        ),
+        (
+            {"nodes": {"org:a": {"kind": "Organization", "props": "x"}}, "links": {}},
+            "nodes['org:a'] should have 'props' (an object), found a string",
+        ),
+        (
+            {"nodes": {"org:a": _ORG}, "links": {"org:b": {}}},
+            "links['org:b']: the link source 'org:b' is not the id of any of its nodes",
+        ),
+        (
+            {"nodes": {"org:a": _ORG}, "links": {"org:a": {"org:b": {}}}},
+            "links['org:a']: the link target 'org:b' is not the id of any of its nodes",
+        ),
+        (
+            {"nodes": {"org:a": _ORG}, "links": {"org:a": {"org:a": []}}},
+            "links['org:a']['org:a'] should be an object (links by kind), found a list",
+        ),
+        (
+            {"nodes": {"org:a": _ORG}, "links": {"org:a": {"org:a": {"R": 1}}}},
+            "links['org:a']['org:a']['R'] should be an object (properties), found a number",
+        ),
+    ],
+)
+def test_a_version_2_workspace_of_the_wrong_structure_is_a_message(tmp_path, content, expected):
+    """The same for the adjacency layout: the first wrong place named, nothing loaded."""
+    path = tmp_path / "ws.json"
+    path.write_text(json.dumps({"format": "dualtrace-workspace", "version": 2, **content}), encoding="utf-8")
+    with pytest.raises(WorkspaceError) as info:
+        EmbeddedStore.open(path)
+    assert str(info.value).startswith(f"{path}: ") and expected in str(info.value)
+    assert "\n" not in str(info.value)
+    result = CliRunner().invoke(main, ["-w", str(path), "imports"])
+    assert result.exit_code == 1 and result.output == f"Error: {info.value}\n"

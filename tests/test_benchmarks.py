@@ -19,7 +19,7 @@ def test_enrichment_keeps_the_base_graph_and_adds_what_queries_look_for():
     counts = rich.counts()
     for kind in ("LISTED_ON", "SUBSIDIARY_OF", "COMPONENT_OF", "PARTICIPATES_IN", "List", "Regime"):
         assert counts.get(kind, 0) > 0, kind
-    statuses = {data["props"]["status"] for _, _, data in rich.graph.edges(data=True)}
+    statuses = {data["status"] for _, _, data in rich.graph.edges(data=True)}
     assert statuses == {"reported", "confirmed", "denied"}
 
 
@@ -60,3 +60,19 @@ def test_the_sdn_benchmark_times_the_import_against_reading_the_file():
     result = measure_sdn(sample, runs=1)
     assert result["rows"] == 129 and result["rejected"] == 0
     assert result["import_vs_read_csv"] > 0 and result["rows_per_second"] > 0
+
+
+def test_the_trace_benchmark_times_trace_and_the_cypher_baseline():
+    from benchmarks.bench_trace import run
+
+    result = run(3000, queries=4, baseline_budget=5)
+    assert result["relationships"] > 2000 and result["baseline_runs"] >= 3
+    assert result["trace_p50_ms"] > 0 and result["trace_p95_ms"] >= result["trace_p50_ms"]
+
+
+def test_the_workspace_benchmark_opens_what_it_saved(tmp_path):
+    from benchmarks.bench_workspace import measure as measure_workspace
+
+    result = measure_workspace(3000, runs=1, folder=tmp_path)
+    assert result["relationships"] > 2000 and result["file_mb"] > 0
+    assert result["open_s"] > 0 and result["json_loads_s"] > 0 and result["open_peak_mb"] > 0

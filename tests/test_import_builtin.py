@@ -177,7 +177,7 @@ def test_deals_the_starter_holds_from_sii_are_updated_not_doubled(starter):
     semptian = store.get("transfer:sii-semptian-algeria-2010")
     assert semptian.props["identifiers"] == ["sii:Semptian_Algeria_2010"]
     assert semptian.props["records"] == ["source:dataset-sii-transfers#Semptian_Algeria_2010"]
-    supply = store.graph.get_edge_data("org:semptian", semptian.id, key="SUPPLIER_OF")["props"]
+    supply = store.graph.get_edge_data("org:semptian", semptian.id, key="SUPPLIER_OF")
     assert {"source:data-sii-transfers", "source:dataset-sii-transfers.2024-05-03"} <= set(supply["sources"])
     # SII's …_2014 record is the FBI's deal and …_2014_2 the only Army deal: one starter deal each
     fbi = store.get("transfer:sii-pf-fbi-2014")
@@ -189,7 +189,7 @@ def test_deals_the_starter_holds_from_sii_are_updated_not_doubled(starter):
     ]
     # SII's broker meets the starter's intermediary link on the same deal
     broker = store.graph.get_edge_data("org:mi-marathon", "transfer:sii-marathon-nigeria", key="INTERMEDIARY_OF")
-    assert "source:dataset-sii-transfers.2024-05-03" in broker["props"]["sources"]
+    assert "source:dataset-sii-transfers.2024-05-03" in broker["sources"]
     assert not store.graph.has_edge("org:mi-marathon", "transfer:sii-marathon-nigeria", key="SUPPLIER_OF")
     # one record, one deal: identifiers never point two deals at one record
     held = Counter(i for n in store.nodes("Transfer") for i in n.props.get("identifiers") or [])
@@ -224,7 +224,7 @@ def test_a_vendor_in_ofac_sii_and_the_starter_is_one_entity_with_three_sources(t
     # the starter's own citation, the OFAC file and the SII file
     ofac, sii = "source:dataset-ofac-sdn.2024-05-03", "source:dataset-sii-transfers.2024-05-03"
     assert {"source:axios-intellexa-2024", ofac, sii} <= set(intellexa.props["sources"])
-    sdn = store.graph.get_edge_data("org:intellexa-sa", "list:us-sdn", key="LISTED_ON")["props"]
+    sdn = store.graph.get_edge_data("org:intellexa-sa", "list:us-sdn", key="LISTED_ON")
     assert {"source:axios-intellexa-2024", "source:data-ofac-sdn-2024", ofac} <= set(sdn["sources"])
     assert sdn["since"] == "2024-03-05"  # the curated date is kept
     assert not [n for n in store.nodes("Organization") if n.name.lower().startswith("intellexa s")
@@ -249,13 +249,13 @@ def test_a_newer_version_updates_what_changed_and_ends_what_it_dropped(tmp_path)
     # the only new node is the new version's Source; every listing it holds now cites it
     assert second.nodes_added == 1 and store.get(second.version).props["date"] == "2024-06-01"
     assert second.links_added == 0 and second.links_updated >= 12
-    listing = store.graph.get_edge_data(gru.id, "list:us-bis-meu", key="LISTED_ON")["props"]
+    listing = store.graph.get_edge_data(gru.id, "list:us-bis-meu", key="LISTED_ON")
     assert listing["until"] == "2024-05-01"
     assert (listing["first_seen"], listing["last_seen"]) == ("2024-01-01", "2024-06-01")
     assert {first.version, second.version} <= set(listing["sources"])
     # the dropped row: its listing ends on the new version's date, kept, never deleted
     belarus = next(n for n in store.nodes("GovernmentBuyer") if "Belarus" in n.name)
-    gone = store.graph.get_edge_data(belarus.id, "list:us-bis-meu", key="LISTED_ON")["props"]
+    gone = store.graph.get_edge_data(belarus.id, "list:us-bis-meu", key="LISTED_ON")
     assert gone["until"] == "2024-06-01" and (gone["first_seen"], gone["last_seen"]) == ("2024-01-01", "2024-01-01")
     assert second.version not in gone["sources"] and first.version in gone["sources"]
     # without record ids, a row is known by its content: the edited GRU row is one removed and one added

@@ -126,8 +126,8 @@ def test_loading_pauses_the_garbage_collector_and_restores_it(starter, tmp_path,
     from dualtrace.graph import store as store_module
 
     seen = []
-    real_load = json.load
-    monkeypatch.setattr(store_module.json, "load", lambda handle: (seen.append(gc.isenabled()), real_load(handle))[1])
+    real_loads = store_module.orjson.loads
+    monkeypatch.setattr(store_module.orjson, "loads", lambda raw: (seen.append(gc.isenabled()), real_loads(raw))[1])
     good = tmp_path / "good.json"
     copy = EmbeddedStore(good)
     copy.add(starter.nodes(), starter.links(), validate=False)
@@ -210,3 +210,106 @@ def test_a_writer_holding_the_lock_removes_leftovers(tmp_path):
     with writer_lock(path, command="test"):
         assert EmbeddedStore.open(path).leftovers_removed == [leftover]
     assert not leftover.exists()
+
+
+def _public_api_graph(store: EmbeddedStore):
+    """The same nodes and links, put in a graph only through networkx's public API."""
+    import networkx as nx
+
+    graph = nx.MultiDiGraph()
+    for node in store.nodes():
+        graph.add_node(node.id, kind=node.kind, props=node.props)
+    for link in store.links():
+        graph.add_edge(link.source, link.target, key=link.rel, **link.props)
+    return graph
+
+
+def test_an_opened_workspace_is_the_graph_networkx_would_build(starter, tmp_path):
+    """Opening writes networkx's adjacency directly (graph/store.py, _fill): every
+    view of the result (successors, predecessors, in and out edges, degrees, node
+    removal) matches a graph built with add_node/add_edge."""
+    path = tmp_path / "ws.json"
+    copy = EmbeddedStore(path)
+    copy.add(starter.nodes(), starter.links(), validate=False)
+    copy.save()
+    opened = EmbeddedStore.open(path).graph
+    built = _public_api_graph(starter)
+    assert dict(opened.nodes(data=True)) == dict(built.nodes(data=True))
+    assert sorted(opened.edges(keys=True)) == sorted(built.edges(keys=True))
+    for node in built:
+        assert sorted(opened.in_edges(node, keys=True, data="status")) == sorted(
+            built.in_edges(node, keys=True, data="status")
+        )
+        assert opened.in_degree(node) == built.in_degree(node) and opened.out_degree(node) == built.out_degree(node)
+    # the incoming side shares the outgoing side's link dicts: a change is seen from both ends
+    source, target, rel = next(iter(opened.edges(keys=True)))
+    assert opened.pred[target][source][rel] is opened.succ[source][target][rel]
+    busiest = max(built, key=built.degree)
+    opened.remove_node(busiest)
+    built.remove_node(busiest)
+    assert sorted(opened.edges(keys=True)) == sorted(built.edges(keys=True))
+    assert all(busiest not in opened.pred[n] and busiest not in opened.succ[n] for n in opened)
+
+
+def test_a_version_1_workspace_opens_and_is_saved_as_version_2(starter, tmp_path):
+    """Workspaces written before the adjacency layout (lists of records) still open,
+    unchanged; the next save writes version 2, which reopens the same."""
+    path = tmp_path / "ws.json"
+    records = {
+        "format": "dualtrace-workspace",
+        "version": 1,
+        "nodes": [{"id": n.id, "kind": n.kind, "props": n.props} for n in starter.nodes()],
+        "links": [{"source": k.source, "rel": k.rel, "target": k.target, "props": k.props} for k in starter.links()],
+        "meta": {"imports": [{"file": "x.csv"}]},
+    }
+    path.write_text(json.dumps(records), encoding="utf-8")
+    old = EmbeddedStore.open(path)
+    assert snapshot(old) == snapshot(starter) and old.meta == records["meta"]
+    old.save()
+    written = json.loads(path.read_text(encoding="utf-8"))
+    assert written["version"] == 2 and isinstance(written["links"], dict)
+    link = next(starter.links())
+    assert written["links"][link.source][link.target][link.rel] == link.props
+    assert snapshot(EmbeddedStore.open(path)) == snapshot(starter)
+
+
+def test_a_newer_workspace_version_is_refused_with_a_message(tmp_path):
+    path = tmp_path / "ws.json"
+    path.write_text(json.dumps({"format": "dualtrace-workspace", "version": 3, "nodes": {}, "links": {}}))
+    with pytest.raises(WorkspaceError, match="has workspace version 3; this dualtrace reads versions 1, 2"):
+        EmbeddedStore.open(path)
+
+
+def test_a_property_json_cannot_hold_fails_the_save_and_keeps_the_file(tmp_path):
+    path = tmp_path / "ws.json"
+    store = EmbeddedStore(path)
+    store.add([Node("org:a", "Organization", {"name": "A"})])
+    store.save()
+    before = path.read_bytes()
+    store.add([Node("org:b", "Organization", {"name": "B", "aliases": {"B1"}})], validate=False)
+    with pytest.raises(WorkspaceError, match=f"Cannot save workspace {path}"):
+        store.save()
+    assert path.read_bytes() == before and not list(tmp_path.glob(".ws.json.*.tmp"))
+
+
+def test_an_opened_graph_is_frozen_out_of_the_collector_and_a_failed_open_is_not(starter, tmp_path):
+    """graph/collector.py: the loaded graph moves to the permanent generation, so the
+    first collection after opening does not walk it; a failed open leaves its garbage
+    to the collector."""
+    import gc
+
+    good = tmp_path / "good.json"
+    copy = EmbeddedStore(good)
+    copy.add(starter.nodes(), starter.links(), validate=False)
+    copy.save()
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "dualtrace-workspace", "version": 2, "nodes": {}, "links": {"x": {}}}')
+    gc.unfreeze()
+    try:
+        with pytest.raises(WorkspaceError):
+            EmbeddedStore.open(bad)
+        assert gc.get_freeze_count() == 0
+        opened = EmbeddedStore.open(good)
+        assert gc.get_freeze_count() > 3 * opened.link_count()  # the link dicts, their lists, the adjacency
+    finally:
+        gc.unfreeze()

@@ -1,0 +1,103 @@
+"""Benchmark: saving and opening the workspace file at 100k and 1M links.
+
+    python -m benchmarks.bench_workspace [--sizes 100000 1000000] [--runs 3]
+
+Each size is a synthetic enriched graph (benchmarks/generate.py) saved once; then
+every measurement runs in a fresh interpreter, so its peak memory (``ru_maxrss``)
+is its own and nothing is cached between runs:
+
+- ``open``: ``EmbeddedStore.open`` of the file, the graph ready to query (the
+  modules are imported first and not counted: see bench_startup.py for that);
+- baseline: reading the same file with the standard library's ``json.loads``, the
+  least any JSON workspace costs before a single link is in a graph.
+
+Target (issue 18): a 1M-link workspace opens in under 1.5 s, with peak memory no
+higher than before the adjacency layout (1.69 GB measured on the list-of-records
+layout, 2026-12-01).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+_OPEN = """
+import resource, sys, time
+from pathlib import Path
+from dualtrace.graph.store import EmbeddedStore
+started = time.perf_counter()
+store = EmbeddedStore.open(Path(sys.argv[1]))
+seconds = time.perf_counter() - started
+print(seconds, store.link_count(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+_BASELINE = """
+import json, resource, sys, time
+started = time.perf_counter()
+with open(sys.argv[1], encoding="utf-8") as handle:
+    data = json.load(handle)
+seconds = time.perf_counter() - started
+print(seconds, 0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def _run(script: str, path: Path, runs: int) -> dict[str, float]:
+    """Median seconds and the largest peak memory (MB) over ``runs`` fresh interpreters."""
+    seconds, peaks = [], []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", script, str(path)], check=True, capture_output=True, text=True)
+        taken, _links, peak_kb = out.stdout.split()
+        seconds.append(float(taken))
+        peaks.append(int(peak_kb) / 1024)
+    return {"seconds": round(statistics.median(seconds), 3), "peak_mb": round(max(peaks))}
+
+
+def measure(relationships: int, runs: int, folder: Path) -> dict[str, Any]:
+    from benchmarks.generate import enrich, synthetic_store
+
+    store = enrich(synthetic_store(relationships))
+    path = folder / f"ws-{relationships}.json"
+    started = time.perf_counter()
+    store.save(path)
+    save_seconds = time.perf_counter() - started
+    links = store.link_count()
+    del store
+    opened = _run(_OPEN, path, runs)
+    baseline = _run(_BASELINE, path, runs)
+    return {
+        "relationships": links,
+        "file_mb": round(path.stat().st_size / 2**20, 1),
+        "save_s": round(save_seconds, 2),
+        "open_s": opened["seconds"],
+        "open_peak_mb": opened["peak_mb"],
+        "json_loads_s": baseline["seconds"],
+        "json_loads_peak_mb": baseline["peak_mb"],
+        "open_vs_json_loads": round(opened["seconds"] / baseline["seconds"], 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        for size in args.sizes:
+            result = measure(size, args.runs, Path(folder))
+            print(json.dumps(result), flush=True)
+            results.append(result)
+    out = Path(__file__).parent / "results"
+    out.mkdir(exist_ok=True)
+    (out / "workspace_file.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
