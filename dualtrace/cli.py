@@ -18,9 +18,11 @@ from dualtrace.cli_import import IMPORT_COMMANDS
 from dualtrace.cli_neo4j import NEO4J_COMMANDS
 from dualtrace.cli_options import (
     Output,
+    PageRequest,
     Scope,
     denied_option,
     output_options,
+    page_options,
     scope_options,
     statuses_for,
     when_options,
@@ -112,58 +114,79 @@ def load(ctx: click.Context, replace: bool, no_wait: bool) -> None:
 @click.argument("technology", required=False)
 @click.option("--category", "-c", help="A product category, e.g. facial_recognition (see `dualtrace categories`).")
 @output_options()
+@page_options
 @denied_option
 @when_options
 @click.pass_context
 @friendly_errors
 def trace_cmd(
-    ctx: click.Context, technology: str | None, category: str | None, out: Output, include_denied: bool, when: When
+    ctx: click.Context,
+    technology: str | None,
+    category: str | None,
+    out: Output,
+    page: PageRequest,
+    include_denied: bool,
+    when: When,
 ) -> None:
     """End users that a TECHNOLOGY (vendor or product, by name, alias or id) or a
     --category reaches, one row per deal, with the sources of every hop. A company's
-    trace includes its subsidiaries' deals, each marked "via" the subsidiary.
+    trace includes its subsidiaries' deals, each marked "via" the subsidiary. Deals
+    are sorted by country, end user and deal; the first 200 are shown, with the total.
 
     \b
     Examples:
       dualtrace trace hikvision
-      dualtrace trace --category facial_recognition --format csv
+      dualtrace trace --category facial_recognition --format csv --limit 0
     """
-    from dualtrace.queries.trace import trace
+    from dualtrace.queries.trace import trace_page
     from dualtrace.render.text import frame_output, paths_table
 
     if (technology is None) == (category is None):
         raise click.UsageError("Give a TECHNOLOGY or --category (one of them).")
     store = dated(open_workspace(ctx), when)
-    result = trace(store, technology, category=category, statuses=statuses_for(include_denied))
-    heading = f"End users reached by {category or technology}:"
-    out.emit(paths_table(store, result, heading) if out.fmt == "table" else frame_output(result, out.fmt))
+    found = trace_page(store, technology, category=category, statuses=statuses_for(include_denied),
+                       limit=page.limit, offset=page.offset)  # fmt: skip
+    heading = page.heading(f"End users reached by {category or technology}:", found.total, found.shown)
+    out.emit(paths_table(store, found.rows, heading, number_from=page.offset + 1) if out.fmt == "table"
+             else frame_output(found.rows, out.fmt))  # fmt: skip
+    notice = page.notice(found.total, found.shown)
+    if notice:
+        click.echo(notice, err=True)
 
 
 @main.command("reach")
 @click.argument("target")
 @output_options()
+@page_options
 @denied_option
 @when_options
 @click.pass_context
 @friendly_errors
-def reach_cmd(ctx: click.Context, target: str, out: Output, include_denied: bool, when: When) -> None:
+def reach_cmd(
+    ctx: click.Context, target: str, out: Output, page: PageRequest, include_denied: bool, when: When
+) -> None:
     """Every deal reaching TARGET: an end user (name or id, its subordinate units
     included) or a country (ISO code such as ZW, or name); for each deal, its real
     supplier and the organizations and products upstream of it, a supplier's parent
-    as a hop of its own.
+    as a hop of its own. Deals are sorted by country, end user and deal; the first
+    200 are shown, with the total.
 
     \b
     Examples:
       dualtrace reach ZW
       dualtrace reach "Kenya" --format json
     """
-    from dualtrace.queries.trace import reach
+    from dualtrace.queries.trace import reach_page
     from dualtrace.render.text import frame_output, reach_table
 
     store = dated(open_workspace(ctx), when)
-    result = reach(store, target, statuses=statuses_for(include_denied))
-    heading = f"Deals reaching {target}, and what supplies them:"
-    out.emit(reach_table(store, result, heading) if out.fmt == "table" else frame_output(result, out.fmt))
+    found = reach_page(store, target, statuses=statuses_for(include_denied), limit=page.limit, offset=page.offset)
+    heading = page.heading(f"Deals reaching {target}, and what supplies them:", found.total, found.shown)
+    out.emit(reach_table(store, found.rows, heading, number_from=page.offset + 1) if out.fmt == "table"
+             else frame_output(found.rows, out.fmt))  # fmt: skip
+    notice = page.notice(found.total, found.shown)
+    if notice:
+        click.echo(notice, err=True)
 
 
 @main.command("dossier")

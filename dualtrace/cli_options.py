@@ -107,6 +107,48 @@ def when_options(func: F) -> F:
     return wrapped  # type: ignore[return-value]
 
 
+DEFAULT_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Which deals of a long answer to show: ``limit`` (None: all) from ``offset``."""
+
+    limit: int | None = DEFAULT_LIMIT
+    offset: int = 0
+
+    def heading(self, text: str, total: int, shown: int) -> str:
+        """``text``, saying which deals of how many follow when they are not all of them."""
+        if shown == total:
+            return text
+        if not shown:
+            return f"{text.rstrip(':')} (no deals from {self.offset + 1:,}; there are {total:,}):"
+        return f"{text.rstrip(':')} (deals {self.offset + 1:,}-{self.offset + shown:,} of {total:,}):"
+
+    def notice(self, total: int, shown: int) -> str | None:
+        """What to tell the user (on standard error) when the page is not the whole answer."""
+        if shown == total:
+            return None
+        following = self.offset + shown
+        more = f"; --offset {following} for the next" if following < total else ""
+        return (f"Showing deals {self.offset + 1:,}-{following:,} of {total:,}, in the answer's order; "
+                f"--limit 0 shows them all{more}.")  # fmt: skip
+
+
+def page_options(func: F) -> F:
+    """``--limit N`` and ``--offset N``, handed to the command as ``page: PageRequest``."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, limit: int = DEFAULT_LIMIT, offset: int = 0, **kwargs: Any) -> Any:
+        return func(*args, page=PageRequest(limit or None, offset), **kwargs)
+
+    wrapped = click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True,
+                           help="Skip this many deals (with --limit, to page through).")(wrapper)  # fmt: skip
+    wrapped = click.option("--limit", type=click.IntRange(min=0), default=DEFAULT_LIMIT, show_default=True,
+                           help="Show at most this many deals (0: all); the total is reported.")(wrapped)  # fmt: skip
+    return wrapped  # type: ignore[return-value]
+
+
 def statuses_for(include_denied: bool) -> tuple[str, ...]:
     from dualtrace.queries.trace import DEFAULT_STATUSES
 

@@ -4,6 +4,11 @@ They are plain values so that every store (embedded, Neo4j) and every importer
 speaks the same language. Properties are kept in a dict whose keys the schema
 checks; ids are readable and stable (``org:hikvision``) so saved queries and
 exports survive re-imports.
+
+Why ``slots`` and not ``frozen``: a walk over a million-link graph makes millions
+of them, and a frozen dataclass costs three times as much to create (each field
+is set through ``object.__setattr__``). Treat them as values all the same: build
+a new one rather than changing one.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Node:
     """An entity: ``id`` like ``org:hikvision``, ``kind`` a node kind of the schema."""
 
@@ -28,7 +33,7 @@ class Node:
         return str(self.props.get("name") or self.props.get("title") or self.id)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Link:
     """A relationship ``source -[rel]-> target`` with its provenance in ``props``."""
 

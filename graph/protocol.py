@@ -12,6 +12,13 @@ Reading is by node, by kind, by link kind and by neighbourhood; writing goes
 through one method, :meth:`Store.add`, which validates against the schema and
 adds all of its input or nothing. ``version`` changes on every write, so a cache
 built over a store (the saved queries' indexes) knows when it is stale.
+
+One optional capability: a store that holds its graph in memory may offer
+``adjacency(direction)``, the links by node, then by the node at the other end,
+then by relationship kind, as a mapping of properties (``out``: by source;
+``in``: by target). The walks in queries/walk.py read it when a store has it,
+which saves making a :class:`Link` for every link they look at, and give the same
+answer without it (tests/test_pages.py checks both ways).
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -31,7 +31,6 @@ from dualtrace.graph import collector
 from dualtrace.graph.errors import RecordProblem, ValidationFailed, WorkspaceError
 from dualtrace.graph.lock import held_here, lock_path
 from dualtrace.graph.model import Link, Node
-from dualtrace.graph.protocol import status_allowed
 from dualtrace.graph.schema import Schema, load_schema
 
 if TYPE_CHECKING:
@@ -41,6 +40,7 @@ FORMAT = "dualtrace-workspace"
 FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)  # version 1 held lists of node and link records
 ENV_WORKSPACE = "DUALTRACE_WORKSPACE"
+_EMPTY: dict[str, Any] = {}
 
 
 def default_workspace() -> Path:
@@ -139,10 +139,10 @@ class EmbeddedStore:
         return int(self.graph.number_of_edges())
 
     def has(self, node_id: str) -> bool:
-        return node_id in self.graph
+        return node_id in self._graph._node
 
     def get(self, node_id: str) -> Node | None:
-        data = self.graph.nodes.get(node_id)
+        data = self._graph._node.get(node_id)  # the dict behind graph.nodes, without the view's cost
         if data is None:
             return None
         return Node(node_id, data["kind"], data["props"])
@@ -153,8 +153,8 @@ class EmbeddedStore:
         return node.name if node else node_id
 
     def kind_of(self, node_id: str) -> str | None:
-        data = self.graph.nodes.get(node_id)
-        return None if data is None else str(data["kind"])
+        data = self._graph._node.get(node_id)
+        return None if data is None else data["kind"]
 
     def nodes(self, kind: str | None = None) -> Iterator[Node]:
         for node_id, data in self.graph.nodes(data=True):
@@ -169,22 +169,29 @@ class EmbeddedStore:
     def neighbours(
         self, node_id: str, rels: Iterable[str], direction: str, statuses: Iterable[str] | None = None
     ) -> Iterator[Link]:
-        """Links of kinds ``rels`` leaving, entering or touching a node, of the given statuses."""
-        wanted = frozenset(rels)
+        """Links of kinds ``rels`` leaving, entering or touching a node, of the given statuses.
+        Reads networkx's adjacency dicts, not its views: every walk runs through here.
+        The status test is :func:`~dualtrace.graph.protocol.status_allowed`, written out
+        (a ``None`` status is never in a set of status names) to save a call per link."""
+        wanted = rels if isinstance(rels, (frozenset, set)) else frozenset(rels)
         allowed = None if statuses is None else frozenset(statuses)
-        graph = self.graph
-        if node_id not in graph:
-            return
+        graph = self._graph
         if direction in ("out", "both"):
-            for target, keyed in graph.succ[node_id].items():
+            for target, keyed in graph._succ.get(node_id, _EMPTY).items():
                 for rel, props in keyed.items():
-                    if rel in wanted and status_allowed(props, allowed):
+                    if rel in wanted and (allowed is None or props.get("status") in allowed):
                         yield Link(node_id, rel, target, props)
         if direction in ("in", "both"):
-            for source, keyed in graph.pred[node_id].items():
+            for source, keyed in graph._pred.get(node_id, _EMPTY).items():
                 for rel, props in keyed.items():
-                    if rel in wanted and status_allowed(props, allowed):
+                    if rel in wanted and (allowed is None or props.get("status") in allowed):
                         yield Link(source, rel, node_id, props)
+
+    def adjacency(self, direction: str) -> Mapping[str, Mapping[str, Mapping[str, dict[str, Any]]]] | None:
+        """The optional fast-walk capability of graph/protocol.py: networkx's own
+        adjacency, by source (``out``) or by target (``in``). Read it, never write it."""
+        graph = self.graph
+        return {"out": graph._succ, "in": graph._pred}.get(direction)
 
     def out_links(self, node_id: str, rel: str | None = None) -> Iterator[Link]:
         for _, target, key, props in self.graph.out_edges(node_id, keys=True, data=True):

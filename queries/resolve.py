@@ -29,20 +29,37 @@ def normalize(text: str) -> str:
 
 
 class NameIndex:
-    """Names and aliases of the nodes of some kinds, for lookup and suggestions."""
+    """Names and aliases of the nodes of some kinds, for lookup and suggestions.
+
+    Built on first use, not on creation: a lookup by id (what the saved queries, the
+    web pages' links and scripts pass) needs no index, and building one reads every
+    name of those kinds (about half a second at a million links)."""
 
     def __init__(self, store: Store, kinds: Iterable[str]):
         self.store = store
         self.kinds = tuple(kinds)
-        self.by_key: dict[str, set[str]] = {}
-        self.labels: dict[str, str] = {}
-        for kind in self.kinds:
-            for node in store.nodes(kind):
-                self.labels[node.id] = node.name
-                for label in [node.name, *(node.props.get("aliases") or []), node.id.split(":", 1)[1]]:
-                    for key in {label.lower(), normalize(label)}:
-                        if key:
-                            self.by_key.setdefault(key, set()).add(node.id)
+        self._by_key: dict[str, set[str]] | None = None
+        self._labels: dict[str, str] = {}
+
+    @property
+    def by_key(self) -> dict[str, set[str]]:
+        """Lookup form of every name, alias and id suffix -> the ids bearing it."""
+        if self._by_key is None:
+            self._by_key = {}
+            for kind in self.kinds:
+                for node in self.store.nodes(kind):
+                    self._labels[node.id] = node.name
+                    for label in [node.name, *(node.props.get("aliases") or []), node.id.split(":", 1)[1]]:
+                        for key in {label.lower(), normalize(label)}:
+                            if key:
+                                self._by_key.setdefault(key, set()).add(node.id)
+        return self._by_key
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Id -> name of every node of those kinds."""
+        _ = self.by_key
+        return self._labels
 
     def find(self, text: str) -> list[str]:
         """Ids matching ``text`` exactly (by id, name, alias, or their normalized forms)."""

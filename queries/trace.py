@@ -18,10 +18,12 @@ and the web pages give one answer to one question:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from dualtrace.graph import collector
 from dualtrace.graph.model import Link
 from dualtrace.graph.protocol import Store
 from dualtrace.graph.schema import load_schema
@@ -107,6 +109,85 @@ def _trace_row(store: Store, deal: Deal, statuses: Iterable[str], lead_in: Link 
     }
 
 
+@dataclass
+class Page:
+    """Part of an answer: the rows of ``deals[offset:offset + limit]`` of ``total`` deals,
+    in the answer's order. Why: a busy vendor has a hundred thousand deals, and a row
+    (names, every hop's status and sources) costs far more than finding a deal, so a
+    page finds them all, sorts them on what the order needs, and builds only its rows."""
+
+    rows: pd.DataFrame
+    total: int
+    offset: int = 0
+    limit: int | None = None
+
+    @property
+    def shown(self) -> int:
+        """How many deals this page holds."""
+        end = self.total if self.limit is None else min(self.total, self.offset + self.limit)
+        return max(0, end - self.offset)
+
+    @property
+    def complete(self) -> bool:
+        """Every deal of the answer is on this page."""
+        return self.shown == self.total
+
+
+class _EndUsers:
+    """An end user's sort fields (country, name), read once per end user."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.seen: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, end_user: str) -> tuple[str, str]:
+        found = self.seen.get(end_user)
+        if found is None:
+            buyer = self.store.get(end_user)
+            found = ((buyer.props.get("country") or "") if buyer else "", buyer.name if buyer else end_user)
+            self.seen[end_user] = found
+        return found
+
+
+def _window(items: list[Any], limit: int | None, offset: int) -> list[Any]:
+    if (limit is not None and limit < 0) or offset < 0:
+        raise ValueError("limit and offset count deals: 0 or more (limit None for all)")
+    return items[offset:] if limit is None else items[offset : offset + limit]
+
+
+@collector.paused()  # a walk makes hundreds of thousands of short-lived objects and no cycles
+def trace_page(
+    store: Store,
+    technology: str | None = None,
+    *,
+    category: str | None = None,
+    statuses: Iterable[str] = DEFAULT_STATUSES,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Page:
+    """:func:`trace`, ``limit`` deals from ``offset`` (all, when ``limit`` is None), with
+    the number of deals in the whole answer."""
+    if (technology is None) == (category is None):
+        raise ValueError("give a technology or a category, not both")
+    statuses = tuple(statuses)
+    found: list[tuple[Deal, Link | None]] = []
+    if category is not None:
+        wanted = resolve_category(store, category)
+        for product in sorted(n.id for n in store.nodes("Product") if n.props.get("category") == wanted):
+            maker = maker_of(store, product, statuses)
+            found += [(deal, maker) for deal in deals_from(store, product, statuses)]
+    else:
+        start = NameIndex(store, TECH_KINDS).resolve(technology or "", "vendor or product")
+        found = [(deal, None) for deal in deals_from(store, start, statuses)]
+    end_user = _EndUsers(store)
+    found.sort(
+        key=lambda pair: (*end_user(pair[0].end_user), pair[0].transfer, pair[0].start)
+    )  # stable: ties keep walk order
+    rows = [_trace_row(store, deal, statuses, lead_in) for deal, lead_in in _window(found, limit, offset)]
+    frame = pd.DataFrame(rows, columns=TRACE_COLUMNS, dtype=object)  # object: a year stays 2017, never 2017.0
+    return Page(frame, len(found), offset, limit)
+
+
 def trace(
     store: Store,
     technology: str | None = None,
@@ -115,27 +196,15 @@ def trace(
     statuses: Iterable[str] = DEFAULT_STATUSES,
 ) -> pd.DataFrame:
     """End users reached by a technology: a vendor or product (name, alias or id), or a
-    product ``category`` from the schema's controlled list.
+    product ``category`` from the schema's controlled list; one row per deal, sorted by
+    country, end user, deal and origin.
 
     >>> from dualtrace.demo_data import starter_store
     >>> rows = trace(starter_store(), "CloudWalk")
     >>> rows.loc[0, "end_user_name"]
     'Government of Zimbabwe'
     """
-    if (technology is None) == (category is None):
-        raise ValueError("give a technology or a category, not both")
-    statuses = tuple(statuses)
-    rows = []
-    if category is not None:
-        wanted = resolve_category(store, category)
-        for product in sorted(n.id for n in store.nodes("Product") if n.props.get("category") == wanted):
-            maker = maker_of(store, product, statuses)
-            rows += [_trace_row(store, deal, statuses, maker) for deal in deals_from(store, product, statuses)]
-    else:
-        start = NameIndex(store, TECH_KINDS).resolve(technology or "", "vendor or product")
-        rows = [_trace_row(store, deal, statuses) for deal in deals_from(store, start, statuses)]
-    frame = pd.DataFrame(rows, columns=TRACE_COLUMNS, dtype=object)  # object: a year stays 2017, never 2017.0
-    return frame.sort_values(["country", "end_user_name", "transfer", "origin"], ignore_index=True)
+    return trace_page(store, technology, category=category, statuses=statuses).rows
 
 
 def resolve_end_user(store: Store, target: str) -> str:
@@ -146,33 +215,54 @@ def resolve_end_user(store: Store, target: str) -> str:
     return NameIndex(store, ("GovernmentBuyer", "Country")).resolve(target, "end user or country")
 
 
+def _reach_rows(store: Store, deal: Deal, statuses: tuple[str, ...]) -> list[dict[str, Any]]:
+    """A deal's rows in a reach: one per organization or product upstream of it, nearest first."""
+    facts = {k: v for k, v in deal_facts(store, deal.transfer, deal.end_user, statuses).items() if k != "items"}
+    upstream = upstream_of(store, deal.transfer, statuses)
+    if not upstream:  # the deal reaches the end user though no supplier is recorded: still listed
+        return [{"entity": None, "role": "no supplier recorded", **facts,
+                 **describe(store, deal.transfer, [deal.delivery])}]  # fmt: skip
+    rows = [
+        {
+            "entity": found.entity,
+            "entity_name": store.name_of(found.entity),
+            "entity_kind": store.kind_of(found.entity),
+            "role": found.role,
+            **facts,
+            **describe(store, found.entity, [*found.chain, deal.delivery]),
+        }
+        for found in upstream
+    ]
+    return sorted(rows, key=lambda row: (row["hops"], row["entity_name"]))
+
+
+@collector.paused()
+def reach_page(
+    store: Store,
+    target: str,
+    *,
+    statuses: Iterable[str] = DEFAULT_STATUSES,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Page:
+    """:func:`reach`, the rows of ``limit`` deals from ``offset`` (all, when None), with
+    the number of deals in the whole answer."""
+    statuses = tuple(statuses)
+    found = resolve_end_user(store, target)
+    deals = deals_to(store, end_users_of(store, found, statuses), statuses)
+    end_user = _EndUsers(store)
+    deals.sort(key=lambda deal: (*end_user(deal.end_user), deal.transfer))
+    rows = [row for deal in _window(deals, limit, offset) for row in _reach_rows(store, deal, statuses)]
+    return Page(pd.DataFrame(rows, columns=REACH_COLUMNS, dtype=object), len(deals), offset, limit)
+
+
 def reach(store: Store, target: str, *, statuses: Iterable[str] = DEFAULT_STATUSES) -> pd.DataFrame:
     """Every deal reaching an end user (and its units), or every end user of a country,
-    with each organization and product upstream of the deal and its role.
+    with each organization and product upstream of the deal and its role; sorted by
+    country, end user and deal, then nearest upstream first.
 
     >>> from dualtrace.demo_data import starter_store
     >>> "CloudWalk Technology Co., Ltd." in set(reach(starter_store(), "ZW")["entity_name"])
     True
     """
-    statuses = tuple(statuses)
-    found = resolve_end_user(store, target)
-    rows = []
-    for deal in deals_to(store, end_users_of(store, found, statuses), statuses):
-        facts = {k: v for k, v in deal_facts(store, deal.transfer, deal.end_user, statuses).items() if k != "items"}
-        upstream = upstream_of(store, deal.transfer, statuses)
-        if not upstream:  # the deal reaches the end user though no supplier is recorded: still listed
-            rows.append({"entity": None, "role": "no supplier recorded", **facts,
-                         **describe(store, deal.transfer, [deal.delivery])})  # fmt: skip
-        for found_upstream in upstream:
-            rows.append(
-                {
-                    "entity": found_upstream.entity,
-                    "entity_name": store.name_of(found_upstream.entity),
-                    "entity_kind": store.kind_of(found_upstream.entity),
-                    "role": found_upstream.role,
-                    **facts,
-                    **describe(store, found_upstream.entity, [*found_upstream.chain, deal.delivery]),
-                }
-            )
-    frame = pd.DataFrame(rows, columns=REACH_COLUMNS, dtype=object)
-    return frame.sort_values(["country", "end_user_name", "transfer", "hops", "entity_name"], ignore_index=True)
+    return reach_page(store, target, statuses=statuses).rows

@@ -24,14 +24,18 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any
 
 from dualtrace.graph.model import Link
 from dualtrace.graph.protocol import Store
 
 # A breadth-first tree: node -> (the node it was first reached from, the link used).
 Tree = dict[str, tuple[str | None, Link | None]]
+# A store's links by node, by the node at the other end, by kind (graph/protocol.py).
+Adjacency = Mapping[str, Mapping[str, Mapping[str, dict[str, Any]]]]
 
 
 def links(
@@ -52,26 +56,50 @@ def breadth_first(
     """Every node within ``max_hops`` allowed links of ``rels`` from ``starts`` (in the
     links' stored direction, ``out``; backwards, ``in``; or ``both``), with the link it
     was first reached by and its distance: what ``(start)-[:A|B*1..max_hops]->(x)``
-    reaches, with the length of its shortest path. Neighbours are taken in id order,
-    so the tree is the same whatever the store."""
+    reaches, with the length of its shortest path. Neighbours are taken in id order
+    (then by relationship kind), so the tree is the same whatever the store."""
     rels, allowed = tuple(rels), tuple(statuses)
     tree: Tree = {}
     depth: dict[str, int] = {}
     for start in starts:
         if start not in tree and store.has(start):
             tree[start], depth[start] = (None, None), 0
+    nearby = adjacency(store, direction)
+    wanted, allowed_set = frozenset(rels), frozenset(allowed)
     queue = deque(tree)
     while queue:
         node = queue.popleft()
-        if depth[node] >= max_hops:
+        reached = depth[node] + 1
+        if reached > max_hops:
             continue
-        found = sorted(links(store, node, rels, direction, allowed), key=lambda x: (other_end(x, node), x.rel))
-        for link in found:
-            nxt = other_end(link, node)
-            if nxt not in tree:
-                tree[nxt], depth[nxt] = (node, link), depth[node] + 1
-                queue.append(nxt)
+        if nearby is None:
+            fresh = [(other_end(x, node), x.rel, x) for x in links(store, node, rels, direction, allowed)]
+        else:  # the same links, as (other end, kind, properties), without a Link for each
+            fresh = [
+                (other, rel, props)
+                for other, keyed in nearby.get(node, _NOTHING).items()
+                if other not in tree
+                for rel, props in keyed.items()
+                if rel in wanted and props.get("status") in allowed_set  # status_allowed, written out
+            ]
+        fresh.sort(key=_by_end_and_kind)
+        for other, rel, found in fresh:
+            if other not in tree:
+                link = found if isinstance(found, Link) else _link(node, rel, other, found, direction)
+                tree[other], depth[other] = (node, link), reached
+                queue.append(other)
     return tree, depth
+
+
+_NOTHING: dict[str, Any] = {}
+
+
+def _link(node: str, rel: str, other: str, props: dict[str, Any], direction: str) -> Link:
+    return Link(node, rel, other, props) if direction == "out" else Link(other, rel, node, props)
+
+
+def _by_end_and_kind(found: tuple[str, str, Any]) -> tuple[str, str]:
+    return found[0], found[1]
 
 
 def chain_to(tree: Tree, node: str) -> list[Link]:
@@ -88,7 +116,6 @@ def chain_to(tree: Tree, node: str) -> list[Link]:
 # -- trace: from a technology to the end users it reaches --------------------------
 
 
-@dataclass
 class Deal:
     """One deal reaching one end user, and the chain of links that leads there.
 
@@ -96,14 +123,36 @@ class Deal:
     the subsidiary a parent's trace went through (None when the parent reaches the
     deal itself; the chain then begins with the ownership links down to it);
     ``chain`` runs, in walk order, from ``start`` to the deal and ends with the
-    delivery."""
+    delivery. A busy vendor has a hundred thousand deals and a page shows a few
+    hundred, so a deal found by a walk keeps the walk's tree and reads its chain
+    off it only when asked."""
 
-    transfer: str
-    end_user: str
-    delivery: Link
-    start: str
-    via: str | None = None
-    chain: list[Link] = field(default_factory=list)
+    __slots__ = ("_chain", "_prefix", "_tree", "delivery", "end_user", "start", "transfer", "via")
+
+    def __init__(
+        self,
+        transfer: str,
+        end_user: str,
+        delivery: Link,
+        start: str,
+        via: str | None = None,
+        chain: list[Link] | None = None,
+        *,
+        tree: Tree | None = None,
+        prefix: list[Link] | None = None,
+    ):
+        self.transfer, self.end_user, self.delivery, self.start, self.via = transfer, end_user, delivery, start, via
+        self._chain, self._tree, self._prefix = chain, tree, prefix or []
+
+    @property
+    def chain(self) -> list[Link]:
+        if self._chain is None:
+            walked = chain_to(self._tree, self.transfer) if self._tree is not None else []
+            self._chain = [*self._prefix, *walked, self.delivery]
+        return self._chain
+
+    def __repr__(self) -> str:
+        return f"Deal({self.transfer!r} -> {self.end_user!r}, start={self.start!r}, via={self.via!r})"
 
 
 def subsidiaries(store: Store, org: str, statuses: Iterable[str]) -> dict[str, list[Link]]:
@@ -124,20 +173,44 @@ def deals_from(store: Store, start: str, statuses: Iterable[str], *, with_subsid
     origins: dict[str, list[Link]] = {start: []}
     if with_subsidiaries and store.kind_of(start) == "Organization":
         origins.update(sorted(subsidiaries(store, start, allowed).items()))
-    found: dict[str, tuple[str, list[Link]]] = {}  # transfer -> (origin, chain from the start)
+    found: dict[str, tuple[str, list[Link], Tree]] = {}  # transfer -> (origin, ownership chain, walk tree)
+    kind_of = store.kind_of
     for origin, ownership in origins.items():
         tree, _ = breadth_first(store, [origin], meaning.supply, "out", allowed, meaning.hop_limits["supply"])
         for node in tree:
-            if node != origin and store.kind_of(node) == "Transfer" and node not in found:
+            if node != origin and node not in found and kind_of(node) == "Transfer":
                 # parent <- subsidiary (ownership links walked backwards), then the subsidiary's supply chain
-                found[node] = (origin, [*ownership, *chain_to(tree, node)])
+                found[node] = (origin, ownership, tree)
     deals = []
-    for transfer, (origin, chain) in found.items():
-        for delivery in links(store, transfer, ["DELIVERED_TO"], "out", allowed):
-            if store.kind_of(delivery.target) in meaning.end_users:
-                via = None if origin == start else origin
-                deals.append(Deal(transfer, delivery.target, delivery, start, via, [*chain, delivery]))
-    return sorted(deals, key=lambda d: (d.end_user, d.transfer))
+    end_users = meaning.end_users
+    outgoing = adjacency(store, "out")
+    for transfer, (origin, ownership, tree) in found.items():
+        via = None if origin == start else origin
+        for delivery in deliveries(store, transfer, allowed, outgoing):
+            if kind_of(delivery.target) in end_users:
+                deals.append(Deal(transfer, delivery.target, delivery, start, via, tree=tree, prefix=ownership))
+    return sorted(deals, key=attrgetter("end_user", "transfer"))
+
+
+def adjacency(store: Store, direction: str) -> Adjacency | None:
+    """The store's adjacency in ``direction``, if it offers one (graph/protocol.py)."""
+    offered = getattr(store, "adjacency", None)
+    return offered(direction) if offered is not None else None
+
+
+def deliveries(store: Store, transfer: str, statuses: tuple[str, ...], outgoing: Adjacency | None) -> list[Link]:
+    """A deal's allowed DELIVERED_TO links, read off ``outgoing`` when the store has one."""
+    if outgoing is None:
+        return list(links(store, transfer, _DELIVERY, "out", statuses))
+    found = []
+    for target, keyed in outgoing.get(transfer, _NOTHING).items():
+        props = keyed.get("DELIVERED_TO")
+        if props is not None and props.get("status") in statuses:  # status_allowed, written out
+            found.append(Link(transfer, "DELIVERED_TO", target, props))
+    return found
+
+
+_DELIVERY = frozenset({"DELIVERED_TO"})
 
 
 def maker_of(store: Store, product: str, statuses: Iterable[str]) -> Link | None:

@@ -13,10 +13,12 @@ import csv
 import json
 import shlex
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+from dualtrace.graph.model import Link, Node
 from dualtrace.graph.neo4j_store import _name, link_batches, node_batches, schema_statements
 from dualtrace.graph.protocol import Store
 from dualtrace.graph.schema import PropertySpec
@@ -34,13 +36,41 @@ def _subset(store: Store, node_ids: Iterable[str] | None) -> tuple[list[Any], li
     return nodes, links
 
 
-def _delimiter(values: Iterable[Any]) -> str:
-    """An array delimiter that no list item contains."""
-    items = [str(item) for value in values if isinstance(value, list) for item in value]
-    for candidate in DELIMITERS:
-        if not any(candidate in item for item in items):
-            return candidate
-    raise ValueError("every candidate array delimiter occurs in the data")
+class _Selection:
+    """The nodes and links an export covers, read from the store as often as needed
+    (never copied into lists: a million-link export then takes little more memory
+    than the workspace itself). Sources are always included: links cite them."""
+
+    def __init__(self, store: Store, node_ids: Iterable[str] | None):
+        self.store = store
+        wanted = None if node_ids is None else set(node_ids)
+        self.present = None if wanted is None else {n.id for n in store.nodes() if n.id in wanted or n.kind == "Source"}
+
+    def nodes(self) -> Iterator[Node]:
+        return (n for n in self.store.nodes() if self.present is None or n.id in self.present)
+
+    def links(self) -> Iterator[Link]:
+        present = self.present
+        return (x for x in self.store.links() if present is None or (x.source in present and x.target in present))
+
+
+class _Delimiters:
+    """The array delimiters no list item seen so far contains."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def see(self, props: dict[str, Any]) -> None:
+        for value in props.values():
+            if isinstance(value, list):
+                text = "".join(map(str, value))
+                self.used.update(c for c in DELIMITERS if c in text)
+
+    def choose(self) -> str:
+        free = [c for c in DELIMITERS if c not in self.used]
+        if not free:
+            raise ValueError("every candidate array delimiter occurs in the data")
+        return free[0]
 
 
 def _header(name: str, spec: PropertySpec | None) -> str:
@@ -50,42 +80,53 @@ def _header(name: str, spec: PropertySpec | None) -> str:
 
 def write_neo4j_admin(store: Store, folder: Path, node_ids: Iterable[str] | None = None) -> Path:
     """One CSV per node kind and per relationship type, with neo4j-admin headers,
-    plus ``import.sh`` holding the exact command to run."""
-    nodes, links = _subset(store, node_ids)
+    plus ``import.sh`` holding the exact command to run.
+
+    Two passes over the store, each row written as it is read: the first finds each
+    file's columns and an array delimiter no value contains, the second writes."""
+    chosen = _Selection(store, node_ids)
     schema = store.schema
-    delimiter = _delimiter([v for n in nodes for v in n.props.values()] + [v for x in links for v in x.props.values()])
+    node_columns: dict[str, set[str]] = defaultdict(set)
+    link_columns: dict[str, set[str]] = defaultdict(set)
+    delimiters = _Delimiters()
+    for node in chosen.nodes():
+        node_columns[node.kind].update(node.props)
+        delimiters.see(node.props)
+    for link in chosen.links():
+        link_columns[link.rel].update(link.props)
+        delimiters.see(link.props)
+    delimiter = delimiters.choose()
     folder.mkdir(parents=True, exist_ok=True)
-    by_kind: dict[str, list[Any]] = defaultdict(list)
-    for node in nodes:
-        by_kind[node.kind].append(node)
-    by_rel: dict[str, list[Any]] = defaultdict(list)
-    for link in links:
-        by_rel[link.rel].append(link)
 
     def cell(value: Any) -> Any:
         return delimiter.join(value) if isinstance(value, list) else value
 
     args = []
-    for kind, members in sorted(by_kind.items()):
-        specs = schema.node_properties(kind)
-        names = sorted({key for node in members for key in node.props})
-        path = folder / f"nodes-{_name(kind)}.csv"
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
+    with ExitStack() as files:
+        writers: dict[str, tuple[Any, list[str]]] = {}
+        for kind in sorted(node_columns):
+            names = sorted(node_columns[kind])
+            path = folder / f"nodes-{_name(kind)}.csv"
+            writer = csv.writer(files.enter_context(path.open("w", encoding="utf-8", newline="")))
+            specs = schema.node_properties(kind)
             writer.writerow(["id:ID", *(_header(n, specs.get(n)) for n in names), ":LABEL"])
-            for node in members:
-                writer.writerow([node.id, *(cell(node.props.get(n, "")) for n in names), kind])
-        args.append(f"--nodes={kind}={path.name}")
-    for rel, members in sorted(by_rel.items()):
-        specs = schema.link_properties(rel)
-        names = sorted({key for link in members for key in link.props})
-        path = folder / f"relationships-{_name(rel)}.csv"
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
+            writers[kind] = (writer, names)
+            args.append(f"--nodes={kind}={path.name}")
+        for node in chosen.nodes():
+            writer, names = writers[node.kind]
+            writer.writerow([node.id, *(cell(node.props.get(n, "")) for n in names), node.kind])
+        writers = {}
+        for rel in sorted(link_columns):
+            names = sorted(link_columns[rel])
+            path = folder / f"relationships-{_name(rel)}.csv"
+            writer = csv.writer(files.enter_context(path.open("w", encoding="utf-8", newline="")))
+            specs = schema.link_properties(rel)
             writer.writerow([":START_ID", ":END_ID", *(_header(n, specs.get(n)) for n in names), ":TYPE"])
-            for link in members:
-                writer.writerow([link.source, link.target, *(cell(link.props.get(n, "")) for n in names), rel])
-        args.append(f"--relationships={rel}={path.name}")
+            writers[rel] = (writer, names)
+            args.append(f"--relationships={rel}={path.name}")
+        for link in chosen.links():
+            writer, names = writers[link.rel]
+            writer.writerow([link.source, link.target, *(cell(link.props.get(n, "")) for n in names), link.rel])
     command = " ".join(
         [
             "neo4j-admin database import full",

@@ -73,13 +73,14 @@ def _year(year: Any) -> str:
     return f", {int(year)}" if year is not None and not pd.isna(year) else ""
 
 
-def paths_table(store: Store, frame: pd.DataFrame, heading: str) -> str:
-    """A trace as a numbered list of deals, each with its chain of cited hops, then the sources."""
+def paths_table(store: Store, frame: pd.DataFrame, heading: str, number_from: int = 1) -> str:
+    """A trace as a numbered list of deals (from ``number_from``), each with its chain of cited
+    hops, then the sources."""
     if frame.empty:
         return f"{heading}\n(no deals found)"
     notes = Footnotes()
     lines = [heading, ""]
-    for index, row in enumerate(frame.to_dict(orient="records"), start=1):
+    for index, row in enumerate(frame.to_dict(orient="records"), start=number_from):
         country = f" ({row['country']})" if row.get("country") else ""
         via = f" — via subsidiary {row['via_name']}" if row.get("via") else ""
         lines.append(f"{index}. {row['end_user_name']}{country} — {row['transfer_name']}{_year(row['year'])} — "
@@ -89,15 +90,15 @@ def paths_table(store: Store, frame: pd.DataFrame, heading: str) -> str:
     return "\n".join(lines)
 
 
-def reach_table(store: Store, frame: pd.DataFrame, heading: str) -> str:
-    """A reach as a numbered list of deals: the deal, its real suppliers, then each
-    organization or product upstream of it with its role and chain of cited hops."""
+def reach_table(store: Store, frame: pd.DataFrame, heading: str, number_from: int = 1) -> str:
+    """A reach as a numbered list of deals (from ``number_from``): the deal, its real suppliers,
+    then each organization or product upstream of it with its role and chain of cited hops."""
     if frame.empty:
         return f"{heading}\n(no deals found)"
     notes = Footnotes()
     lines = [heading]
     deals = frame.groupby(["country", "end_user_name", "transfer"], sort=False, dropna=False)
-    for index, (_key, rows) in enumerate(deals, start=1):
+    for index, (_key, rows) in enumerate(deals, start=number_from):
         first = rows.iloc[0]
         country = f" ({first['country']})" if first["country"] else ""
         suppliers = first["suppliers"] or "no supplier recorded"
