@@ -60,3 +60,12 @@ def test_the_sdn_benchmark_times_the_import_against_reading_the_file():
     result = measure_sdn(sample, runs=1)
     assert result["rows"] == 129 and result["rejected"] == 0
     assert result["import_vs_read_csv"] > 0 and result["rows_per_second"] > 0
+
+
+def test_the_serve_benchmark_loads_a_running_explorer_without_errors():
+    from benchmarks.bench_serve import measure as measure_serve
+
+    result = measure_serve(requests=40, clients=4)
+    assert result["requests"] == 40 and result["errors"] == 0
+    assert result["p50_ms"] > 0 and result["p95_ms"] >= result["p50_ms"]
+    assert "floor" in result["by_page"] and "reach" in result["by_page"]

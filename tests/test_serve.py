@@ -70,7 +70,7 @@ PAGES = [
     "/path?from=cloudwalk&to=Government of Zimbabwe", "/map?reach=country:ZW", "/map?trace=org:hikvision",
     "/map?from=nvidia&to=buyer:xuar-psb", "/map?around=dahua", "/queries", "/queries/deals_while_listed",
     "/queries/trace_technology?run=1&entity=org:huawei", "/static/explorer.css", "/static/explorer.js",
-    "/static/favicon.svg", "/static/map/vis-network.min.js", "/static/map/map_page.js", "/static/map/map.css",
+    "/static/favicon.svg", "/favicon.ico", "/static/map/vis-network.min.js", "/static/map/map_page.js", "/static/map/map.css",
     "/static/map/vis-network.css", "/trace?from=hikvision&format=csv", "/reach?to=ZW&format=json",
     "/entity/org:hikvision?format=json", "/queries/deals_since?run=1&since=2022&format=csv",
 ]  # fmt: skip

@@ -18,15 +18,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -52,6 +55,7 @@ HEADERS = {
     "cross-origin-resource-policy": "same-origin",
 }
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+WORKER_THREADS = 4
 log = logging.getLogger("dualtrace.web")
 
 
@@ -143,8 +147,21 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return PlainTextResponse(message, status_code=500, headers=HEADERS)
 
 
+FAVICON = (resources.files("dualtrace.web") / "static" / "favicon.svg").read_bytes()
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: Starlette) -> AsyncIterator[None]:
+    """Pages are answered in a few worker threads, not anyio's default 40: the work is
+    Python holding the GIL, and 20 threads taking turns finish each page later than a
+    few taking pages in order (benchmarks/bench_serve.py)."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+    yield
+
+
 async def favicon(request: Request) -> Response:
-    return RedirectResponse("/static/favicon.svg", status_code=301)
+    """Browsers ask for /favicon.ico whatever the page says (the map page names no icon)."""
+    return Response(FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
 
 
 def create_app(
@@ -166,7 +183,7 @@ def create_app(
         Route("/queries", queries_list, methods=["GET"]),
         Route("/queries/{name}", query_page, methods=["GET"]),
         Route("/static/map/{name}", map_file, methods=["GET"]),
-        Route("/favicon.ico", favicon, methods=["GET"]),  # browsers ask for it; the map page names none
+        Route("/favicon.ico", favicon, methods=["GET"]),
         Mount("/static", app=static, name="static"),
     ]
     handlers: dict[Any, Any] = {
@@ -175,7 +192,7 @@ def create_app(
         HTTPException: http_error,
         Exception: server_error,
     }
-    app = Starlette(routes=routes, exception_handlers=handlers)
+    app = Starlette(routes=routes, exception_handlers=handlers, lifespan=_lifespan)
     app.state.graphs = graphs
     app.state.library = Library(tuple(queries_dirs))
     app.state.queries_dirs = tuple(queries_dirs)
