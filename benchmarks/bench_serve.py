@@ -140,7 +140,7 @@ def measure(requests: int = 1000, clients: int = 20, seed: int = 17) -> dict[str
         port = free_port()
         server = start_server(workspace, port)
         try:
-            for kind, url in page_mix(store, random.Random(seed)):  # one of each first: what a first visit builds
+            for _kind, url in page_mix(store, random.Random(seed)):  # one of each first: what a first visit builds
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}{url}", timeout=TIMEOUT_S) as answer:
                     answer.read()
             work: queue.Queue[tuple[str, str]] = queue.Queue()
