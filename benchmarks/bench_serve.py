@@ -9,7 +9,9 @@ answer).
 Baseline, in the same run and under the same load: the explorer's smallest answer,
 ``/favicon.ico`` (a few hundred bytes from memory: the server's own floor of HTTP,
 routing, the host check and the headers, queued behind the pages in flight). Each
-page kind's p50 is also given as a ratio to it.
+page kind's p50 is also given as a ratio to it. ``alone_p50_ms``: each page asked
+with no other request in flight, for what one reader waits; in a closed loop of 20
+clients the latency under load is about clients / throughput, mostly queueing.
 
     python -m benchmarks.bench_serve [--requests 1000] [--clients 20]
 
@@ -126,6 +128,21 @@ def client(port: int, work: queue.Queue[tuple[str, str]], results: list[tuple[st
     connection.close()
 
 
+def one_at_a_time(port: int, pages: list[tuple[str, str]], rounds: int = 5) -> dict[str, float]:
+    """Each page of the mix asked alone, ``rounds`` times: the median ms per page kind, what
+    one reader waits when nobody else is asking (the load's p50 is mostly queueing)."""
+    timed: dict[str, list[float]] = {}
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT_S)
+    for _ in range(rounds):
+        for kind, url in pages:
+            started = time.perf_counter()
+            connection.request("GET", url)
+            connection.getresponse().read()
+            timed.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
+    connection.close()
+    return {kind: round(percentile(times, 0.5), 1) for kind, times in sorted(timed.items())}
+
+
 def figures(times: list[float]) -> dict[str, float]:
     return {"p50_ms": round(percentile(times, 0.5), 1), "p95_ms": round(percentile(times, 0.95), 1),
             "p99_ms": round(percentile(times, 0.99), 1), "max_ms": round(max(times), 1)}  # fmt: skip
@@ -154,6 +171,7 @@ def measure(requests: int = 1000, clients: int = 20, seed: int = 17) -> dict[str
             for thread in threads:
                 thread.join()
             elapsed = time.perf_counter() - started
+            unloaded = one_at_a_time(port, page_mix(store, random.Random(seed)))
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -173,6 +191,7 @@ def measure(requests: int = 1000, clients: int = 20, seed: int = 17) -> dict[str
         "target_p95_ms": TARGET_P95_MS,
         "meets_target": overall["p95_ms"] < TARGET_P95_MS and all(status == 200 for _, _, status in results),
         "by_page": by_kind,
+        "alone_p50_ms": unloaded,
     }
 
 
