@@ -236,6 +236,18 @@ def test_search_groups_results_by_kind_and_suggest_is_json(client):
     assert client.get("/search?q=", follow_redirects=False).status_code == 303
 
 
+def test_search_results_download_and_the_front_page_questions_answer(client):
+    rows = list(csv.DictReader(io.StringIO(client.get("/search?q=zimbabwe&format=csv").text)))
+    assert {"country:ZW", "buyer:zw-government"} <= {r["id"] for r in rows}
+    assert client.get("/search?q=hikvision&format=json").json()[0] == {
+        "id": "org:hikvision", "name": "Hangzhou Hikvision Digital Technology Co., Ltd.", "kind": "Organization",
+        "url": "/entity/org:hikvision", "exact": True}  # fmt: skip
+    for _question, url in routes_search.EXAMPLES:
+        page = client.get(url)
+        assert page.status_code == 200 and 'class="empty"' not in page.text, url
+        assert 'class="cite"' in page.text or url.startswith("/queries/"), url
+
+
 def test_pages_of_a_long_answer(client):
     first = client.get("/trace?category=facial_recognition&per_page=5").text
     second = client.get("/trace?category=facial_recognition&per_page=5&page=2").text

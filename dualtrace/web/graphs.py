@@ -75,16 +75,16 @@ class WorkspaceGraphs:
         self._failed: tuple[Any, str] | None = None  # (stamp, message) of a file that could not be read
         stamp = _stamp(path)
         store = first if first is not None else EmbeddedStore.open(path, tidy=False)
-        self._graph = Graph(store, str(path), stamp)
+        self._current = Graph(store, str(path), stamp)
 
     def current(self) -> Graph:
         """The graph of the file as it is now (read again only when it has changed)."""
         stamp = _stamp(self.path)
-        graph = self._graph
+        graph = self._current
         if stamp is None or stamp == graph.stamp:
             return graph  # unchanged, or gone for a moment: keep answering from what was read
         with self._lock:  # one reader re-reads; the others wait for it and take its result
-            graph = self._graph
+            graph = self._current
             if stamp == graph.stamp or (self._failed is not None and self._failed[0] == stamp):
                 return graph
             try:
@@ -94,8 +94,8 @@ class WorkspaceGraphs:
                 graph.problem = f"The workspace file changed but cannot be read ({exc}); showing the graph read before."
                 return graph
             self._failed = None
-            self._graph = Graph(store, str(self.path), stamp)
-            return self._graph
+            self._current = Graph(store, str(self.path), stamp)
+            return self._current
 
 
 class Neo4jGraphs:
@@ -106,10 +106,10 @@ class Neo4jGraphs:
         self.store = store
         self.uri = uri
         self._lock = threading.Lock()
-        self._graph = Graph(store, f"Neo4j at {uri}", engine="neo4j")
+        self._current = Graph(store, f"Neo4j at {uri}", engine="neo4j")
 
     def current(self) -> Graph:
         with self._lock:
-            if time.time() - self._graph.loaded_at > NEO4J_CACHE_SECONDS:
-                self._graph = Graph(self.store, f"Neo4j at {self.uri}", engine="neo4j")
-            return self._graph
+            if time.time() - self._current.loaded_at > NEO4J_CACHE_SECONDS:
+                self._current = Graph(self.store, f"Neo4j at {self.uri}", engine="neo4j")
+            return self._current

@@ -13,8 +13,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from dualtrace.web.asking import number, text
-from dualtrace.web.views import current, entity_url, page
+from dualtrace.render.rows import as_csv
+from dualtrace.web.asking import fmt, number, text
+from dualtrace.web.views import current, download, entity_url, json_text, page
 
 SUGGESTIONS = 8  # in the search box
 RESULTS = 60  # on the results page at most
@@ -66,6 +67,11 @@ def search(request: Request) -> Response:
     if not query:
         return RedirectResponse("/", status_code=303)
     matches = _matches(request, query, RESULTS)
+    wanted = fmt(request)
+    if wanted == "json":
+        return download(json_text(matches), "json", f"search-{query}")
+    if wanted == "csv":
+        return download(as_csv(["id", "name", "kind", "exact"], matches), "csv", f"search-{query}")
     groups: dict[str, list[dict[str, Any]]] = {}
     for kind, title in KIND_TITLES.items():  # the same order on every page
         rows = [m for m in matches if m["kind"] == kind]

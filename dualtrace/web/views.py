@@ -54,7 +54,7 @@ TEMPLATES = Jinja2Templates(env=_environment())
 
 def page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
     """A page from ``template``; every page also gets the graph it was answered from."""
-    graph = request.state.graph if hasattr(request.state, "graph") else None
+    graph = request.state.answering if hasattr(request.state, "answering") else None
     return TEMPLATES.TemplateResponse(request, template, {"graph": graph, **context}, status_code=status)
 
 
@@ -145,5 +145,5 @@ def pager(request: Request, shown: Page) -> dict[str, Any]:
 def current(request: Request) -> Any:
     """The graph this request is answered from, taken once at its start (web/graphs.py)."""
     graph = request.app.state.graphs.current()
-    request.state.graph = graph
+    request.state.answering = graph
     return graph
