@@ -162,7 +162,8 @@ def test_path_download_is_the_chain_the_map_command_draws(client, workspace_file
 def test_no_path_is_said_plainly(client):
     page = client.get("/path?from=org:hikvision&to=country:ZW")
     assert page.status_code == 200 and "a shared country or list entry is not a connection" in page.text
-    assert client.get("/path?from=org:hikvision&to=country:ZW&format=json").json()["hops"] == []
+    found = client.get("/path?from=org:hikvision&to=country:ZW&format=json").json()
+    assert found["hops"] == [] and found["no_path"].startswith("No chain of reported/confirmed")
 
 
 # -- what each page shows -------------------------------------------------------------
@@ -352,6 +353,8 @@ def test_huge_limits_are_capped(client):
         ("/queries/single_source_links?run=1&limit=-1", "limit must be 0 or more"),
         ("/queries/single_source_links?run=1&limit=lots", "must be integer"),
         ("/queries/trace_technology?run=1", "missing parameter entity"),
+        ("/map?from=hikvision", "takes both from= and to="),
+        ("/map?trace=hikvision&reach=ZW", "Choose one of"),
     ],
 )
 def test_bad_values_are_400_pages_that_say_what_was_expected(client, url, says):

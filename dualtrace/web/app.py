@@ -195,6 +195,5 @@ def create_app(
     app = Starlette(routes=routes, exception_handlers=handlers, lifespan=_lifespan)
     app.state.graphs = graphs
     app.state.library = Library(tuple(queries_dirs))
-    app.state.queries_dirs = tuple(queries_dirs)
     app.add_middleware(Guard, allowed_hosts=allowed_hosts)
     return app

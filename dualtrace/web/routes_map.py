@@ -18,21 +18,27 @@ from starlette.responses import HTMLResponse, Response
 
 from dualtrace.cli_options import Scope
 from dualtrace.graph.dates import dated
+from dualtrace.graph.protocol import Store
 from dualtrace.render.map import ASSETS, map_asset, map_page
-from dualtrace.web.asking import asked, flag, text
+from dualtrace.web.asking import BadRequest, asked, flag, text
 from dualtrace.web.views import current, slug
 
 ASSET_PREFIX = "/static/map/"
 
 
-def _title(scope: Scope, store_name: str, as_of: str) -> str:
+def _title(store: Store, scope: Scope, as_of: str) -> str:
+    """The map's heading: the question, with the names of the entities it names."""
+
+    def name(text: str) -> str:
+        return store.name_of(text) if store.has(text) else text
+
     when = f", as of {as_of}" if as_of else ""
     if scope.path:
-        return f"Sourced path: {scope.path[0]} to {scope.path[1]}{when}"
+        return f"Sourced path: {name(scope.path[0])} to {name(scope.path[1])}{when}"
     for label, value in (("Trace of", scope.trace_of), ("Trace of the category", scope.category),
                          ("What reaches", scope.reach_of), ("Around", scope.around)):  # fmt: skip
         if value:
-            return f"{label} {store_name or value}{when}"
+            return f"{label} {name(value)}{when}"
     return f"The whole graph{when}"
 
 
@@ -40,6 +46,8 @@ def map_route(request: Request) -> Response:
     graph = current(request)
     question = asked(request)
     start, end = text(request, "from"), text(request, "to")
+    if bool(start) != bool(end):
+        raise BadRequest("A path's map takes both from= and to=.")
     scope = Scope(
         trace_of=text(request, "trace") or None,
         category=text(request, "category") or None,
@@ -50,8 +58,7 @@ def map_route(request: Request) -> Response:
     )
     store = dated(graph.store, question.when)
     selection = scope.select(store)
-    named = next((v for v in (scope.trace_of, scope.reach_of, scope.around) if v), "")
-    title = _title(scope, store.name_of(named) if named and store.has(named) else "", question.as_of)
+    title = _title(store, scope, question.as_of)
     keep = flag(request, "download")
     html = map_page(
         store,

@@ -127,7 +127,7 @@ def path_page(request: Request) -> Response:
     wanted = fmt(request)
     if wanted == "json":
         body = {"from": start, "to": end, "nodes": found.nodes if found else [],
-                "path": found.describe(store) if found else None, "hops": hops}  # fmt: skip
+                "path": found.describe(store) if found else None, "hops": hops, "no_path": no_path}  # fmt: skip
         return download(json_text(body), "json", f"path-{start}-{end}")
     if wanted == "csv":
         return download(as_csv(HOP_COLUMNS, hops), "csv", f"path-{start}-{end}")
