@@ -10,8 +10,6 @@ import difflib
 import re
 from collections.abc import Iterable
 
-from rapidfuzz import fuzz, process
-
 from dualtrace.graph.errors import NotFound
 from dualtrace.graph.names import name_key
 from dualtrace.graph.protocol import Store
@@ -68,6 +66,8 @@ class NameIndex:
         subsequence, in C) is never below difflib's (whose matching blocks are one common
         subsequence), so the keys it scores under 0.5 could not pass and are skipped;
         the answer is the same, about ten times sooner."""
+        from rapidfuzz import fuzz, process  # only when a name missed: start-up stays light (issue 18)
+
         wanted = normalize(text) or text.lower()
         keys = self._keys()
         close = process.extract(wanted, keys, scorer=fuzz.ratio, score_cutoff=49.999, limit=None)
