@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test test-all lint bench clean
+.PHONY: setup demo serve test test-all lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,9 @@ setup: $(STAMP)  ## create .venv and install dualtrace with its dev tools
 
 demo: setup  ## build a workspace from the starter dataset, print a sourced trace, write an offline map
 	DUALTRACE_WORKSPACE=$(CURDIR)/out/workspace.json $(BIN)/dualtrace demo --map out/dualtrace-demo-map.html
+
+serve: setup  ## the read-only web explorer of the demo's workspace, at http://127.0.0.1:8765/
+	DUALTRACE_WORKSPACE=$(CURDIR)/out/workspace.json $(BIN)/dualtrace serve
 
 test: setup  ## the default test run (slow tests excluded)
 	$(BIN)/python -m pytest
@@ -36,6 +39,7 @@ bench: setup  ## benchmarks (minutes); results in benchmarks/results/
 	$(BIN)/python -m benchmarks.bench_queries
 	$(BIN)/python -m benchmarks.bench_map
 	$(BIN)/python -m benchmarks.bench_push
+	$(BIN)/python -m benchmarks.bench_serve
 
 clean:
 	rm -rf $(VENV) out build *.egg-info

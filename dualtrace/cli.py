@@ -29,6 +29,7 @@ from dualtrace.cli_options import (
 )
 from dualtrace.cli_output import OUTPUT_COMMANDS
 from dualtrace.cli_queries import QUERY_COMMANDS
+from dualtrace.cli_serve import SERVE_COMMANDS
 from dualtrace.cli_support import friendly_errors, no_wait_option, open_workspace, workspace_for_writing
 from dualtrace.graph.dates import When, dated
 from dualtrace.graph.store import ENV_WORKSPACE, EmbeddedStore, default_workspace
@@ -284,8 +285,9 @@ def categories(ctx: click.Context) -> None:
         click.echo(value)
 
 
-# Import, resolution and import-log commands, exports and reports, Neo4j and saved queries live in their own modules.
-for command in (*IMPORT_COMMANDS, *OUTPUT_COMMANDS, *NEO4J_COMMANDS, *QUERY_COMMANDS, *AUDIT_COMMANDS):
+# Import, resolution and import-log commands, exports and reports, Neo4j, saved queries and the web
+# explorer live in their own modules.
+for command in (*IMPORT_COMMANDS, *OUTPUT_COMMANDS, *NEO4J_COMMANDS, *QUERY_COMMANDS, *AUDIT_COMMANDS, *SERVE_COMMANDS):
     main.add_command(command)
 
 

@@ -98,10 +98,12 @@ class EmbeddedStore:
     # -- reading ---------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, schema: Schema | None = None) -> EmbeddedStore:
-        """Open the workspace at ``path``; an absent file gives an empty store."""
+    def open(cls, path: Path, schema: Schema | None = None, *, tidy: bool = True) -> EmbeddedStore:
+        """Open the workspace at ``path``; an absent file gives an empty store. ``tidy``:
+        remove what an interrupted save left beside it (False for a reader that must
+        write nothing, such as the web explorer reloading a workspace that changed)."""
         store = cls(path, schema)
-        store.leftovers_removed = _clear_leftovers(path)
+        store.leftovers_removed = _clear_leftovers(path) if tidy else []
         if path.exists():
             store._read(path)
         return store

@@ -35,10 +35,11 @@ class Shown:
                 "sources": self.cited}  # fmt: skip
 
 
-def find(store: Store, text: str) -> str:
+def find(store: Store, text: str, index: NameIndex | None = None) -> str:
     """Any node by id, name, alias or title; :class:`~dualtrace.graph.errors.NotFound`
-    with the closest names when nothing matches."""
-    return NameIndex(store, store.schema.nodes).resolve(text, "entity, list or source")
+    with the closest names when nothing matches. ``index``: an index of every kind's
+    names already built over the store (the web explorer keeps one per graph)."""
+    return (index or NameIndex(store, store.schema.nodes)).resolve(text, "entity, list or source")
 
 
 def _row(store: Store, node_id: str, link: Any) -> dict[str, Any]:
@@ -59,7 +60,7 @@ def _row(store: Store, node_id: str, link: Any) -> dict[str, Any]:
     }
 
 
-def show(store: Store, text: str) -> Shown:
+def show(store: Store, text: str, index: NameIndex | None = None) -> Shown:
     """The node ``text`` names (id, name, alias or title) and everything linked to it.
 
     >>> from dualtrace.demo_data import starter_store
@@ -67,7 +68,7 @@ def show(store: Store, text: str) -> Shown:
     >>> any(m["member"] == "org:hikvision" and m["since"] == "2019-10-09" for m in shown.members)
     True
     """
-    node_id = find(store, text)
+    node_id = find(store, text, index)
     node = store.get(node_id)
     assert node is not None
     links = [_row(store, node_id, link) for link in store.neighbours(node_id, store.schema.relationships, "both")]

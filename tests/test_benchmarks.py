@@ -76,3 +76,12 @@ def test_the_workspace_benchmark_opens_what_it_saved(tmp_path):
     result = measure_workspace(3000, runs=1, folder=tmp_path)
     assert result["relationships"] > 2000 and result["file_mb"] > 0
     assert result["open_s"] > 0 and result["json_loads_s"] > 0 and result["open_peak_mb"] > 0
+
+
+def test_the_serve_benchmark_loads_a_running_explorer_without_errors():
+    from benchmarks.bench_serve import measure as measure_serve
+
+    result = measure_serve(requests=40, clients=4)
+    assert result["requests"] == 40 and result["errors"] == 0
+    assert result["p50_ms"] > 0 and result["p95_ms"] >= result["p50_ms"]
+    assert "floor" in result["by_page"] and "reach" in result["by_page"]

@@ -124,3 +124,29 @@ def test_show_command(workspace):
     assert result.exit_code == 0 and '"kind": "Organization"' in result.output
     result = runner.invoke(main, ["show", "huawey"])
     assert result.exit_code == 1 and "Did you mean" in result.output and "Traceback" not in result.output
+
+
+def test_suggestions_are_those_difflib_gives_over_every_name(starter):
+    """The rapidfuzz prefilter in NameIndex.suggest changes its speed, not its answer."""
+    import difflib
+
+    from dualtrace.queries.resolve import NameIndex, normalize
+
+    index = NameIndex(starter, starter.schema.nodes)
+
+    def every_key(text: str, limit: int) -> list[tuple[str, str]]:
+        wanted = normalize(text) or text.lower()
+        scored: dict[str, float] = {}
+        for key, ids in index.by_key.items():
+            score = difflib.SequenceMatcher(None, wanted, key).ratio()
+            if wanted and (wanted in key or key in wanted):
+                score = max(score, 0.8)
+            for node_id in ids:
+                scored[node_id] = max(scored.get(node_id, 0.0), score)
+        best = sorted((s, i) for i, s in scored.items() if s >= 0.5)
+        best.sort(key=lambda pair: -pair[0])
+        return [(node_id, index.labels[node_id]) for _, node_id in best[:limit]]
+
+    for text in ("hikvison", "zimbabwe", "Entity List", "huawe", "ministry of interior", "nso", "x", "",
+                 "<script>alert(1)</script>", "cloudwalk tech", "海康威视", "Urumqi", "fp-ecuador", "buyer:ke-nps"):  # fmt: skip
+        assert index.suggest(text, 20) == every_key(text, 20), text

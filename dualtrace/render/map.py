@@ -6,6 +6,11 @@ the pyvis package ships, inline it (minus its source-map comment), and embed
 the graph as JSON. Names from the data never become markup: the JSON is
 escaped for a ``<script>`` block, and labels, tooltips and the legend are
 created in the page with text nodes, never ``innerHTML``.
+
+The same page serves the web explorer (``dualtrace serve``), with one difference:
+there its scripts and styles are files the explorer serves itself
+(:func:`map_page` with ``linked``), because its Content-Security-Policy allows no
+inline script; the offline file inlines them, having nowhere else to get them.
 """
 
 from __future__ import annotations
@@ -116,6 +121,44 @@ def nodes_of_paths(frame: pd.DataFrame) -> set[str]:
     return ids
 
 
+def map_page(
+    store: Store,
+    *,
+    node_ids: Iterable[str] | None = None,
+    title: str = "dualtrace relationship map",
+    caption: str = "",
+    credit: str = "Made with dualtrace from its sourced knowledge graph; every link cites its sources.",
+    linked: str | None = None,
+    entity_url: str = "",
+) -> str:
+    """The map page of ``store`` (or of ``node_ids`` only) as HTML text.
+
+    ``linked``: a URL prefix from which the page loads its scripts and styles
+    (:data:`ASSETS`) instead of inlining them: the explorer's way, whose policy
+    allows no inline script. ``entity_url``: a URL prefix the side panel links each
+    entity's page from (the explorer's ``/entity/``; none in an offline file)."""
+    payload = {**graph_payload(store, node_ids), "entity_url": entity_url}
+    if linked is None:
+        head = f"{INLINE_POLICY}\n<style>{_asset('vis-network.css')}</style>\n<style>{MAP_CSS}</style>"
+        scripts = f"<script>{_asset('vis-network.min.js')}</script>\n<script>{map_asset('map_page.js')}</script>"
+    else:
+        prefix = html.escape(linked)
+        head = "\n".join(f'<link rel="stylesheet" href="{prefix}{name}">' for name in ("vis-network.css", "map.css"))
+        scripts = "\n".join(f'<script src="{prefix}{name}"></script>' for name in ("vis-network.min.js", "map_page.js"))
+    return PAGE.substitute(
+        title=html.escape(title),
+        caption=html.escape(
+            caption
+            or f"{len(payload['nodes'])} entities, {len(payload['edges'])} links. "
+            "Click an entity or a line to see its sources; dashed lines are reported, dotted are denied."
+        ),
+        credit=html.escape(credit),
+        head=head,
+        data=_script_json(payload),
+        scripts=scripts,
+    )
+
+
 def render_map(
     store: Store,
     path: Path,
@@ -125,36 +168,40 @@ def render_map(
     caption: str = "",
     credit: str = "Made with dualtrace from its sourced knowledge graph; every link cites its sources.",
 ) -> Path:
-    """Write the map of ``store`` (or of ``node_ids`` only) to ``path``; returns the path."""
-    payload = graph_payload(store, node_ids)
-    page = PAGE.substitute(
-        title=html.escape(title),
-        caption=html.escape(
-            caption
-            or f"{len(payload['nodes'])} entities, {len(payload['edges'])} links. "
-            "Click an entity or a line to see its sources; dashed lines are reported, dotted are denied."
-        ),
-        credit=html.escape(credit),
-        vis_css=_asset("vis-network.css"),
-        vis_js=_asset("vis-network.min.js"),
-        data=_script_json(payload),
-        page_js=resources.files("dualtrace.render").joinpath("map_page.js").read_text(encoding="utf-8"),
-    )
+    """Write the offline map of ``store`` (or of ``node_ids`` only) to ``path``; returns the path."""
+    page = map_page(store, node_ids=node_ids, title=title, caption=caption, credit=credit)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
     return path
 
 
-PAGE = Template("""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy"
-      content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
-<title>$title</title>
-<style>$vis_css</style>
-<style>
+# The files a linked map page loads (see map_page), by name.
+ASSETS = {
+    "vis-network.css": "text/css",
+    "vis-network.min.js": "text/javascript",
+    "map.css": "text/css",
+    "map_page.js": "text/javascript",
+}
+
+
+def map_asset(name: str) -> str:
+    """The text of one of :data:`ASSETS`: vis-network from the pyvis package, the page's
+    own style and script from this package."""
+    if name == "map.css":
+        return MAP_CSS
+    if name == "map_page.js":
+        return resources.files("dualtrace.render").joinpath("map_page.js").read_text(encoding="utf-8")
+    if name in ASSETS:
+        return _asset(name)
+    raise KeyError(name)
+
+
+INLINE_POLICY = (
+    '<meta http-equiv="Content-Security-Policy"\n'
+    "      content=\"default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:\">"
+)
+
+MAP_CSS = """
   body { font-family: "Noto Sans", "Noto Sans CJK SC", "Noto Naskh Arabic", "DejaVu Sans", Arial, sans-serif;
          margin: 0; color: #222; }
   header { padding: 8px 16px; border-bottom: 1px solid #ddd; }
@@ -177,7 +224,16 @@ PAGE = Template("""<!DOCTYPE html>
   #matches div:hover { text-decoration: underline; }
   footer { padding: 4px 16px; font-size: 0.8em; color: #666; border-top: 1px solid #ddd; }
   button { margin-top: 6px; }
-</style>
+"""
+
+
+PAGE = Template("""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>$title</title>
+$head
 </head>
 <body>
 <header><h1>$title</h1><p>$caption</p></header>
@@ -205,7 +261,6 @@ PAGE = Template("""<!DOCTYPE html>
 </div>
 <footer id="credit">$credit</footer>
 <script type="application/json" id="graph-data">$data</script>
-<script>$vis_js</script>
-<script>$page_js</script>
+$scripts
 </body>
 </html>""")

@@ -184,6 +184,15 @@
   function showNode(id) {
     var n = nodeById[id];
     show(n.label, [["kind", n.kind]].concat(n.details), n.citations);
+    if (data.entity_url) {  // in the web explorer: the entity's own page, in the window holding the map
+      var a = el("a", "Open the page of " + n.label);
+      a.setAttribute("href", data.entity_url + encodeURIComponent(id).replace(/%3A/g, ":"));
+      a.setAttribute("target", "_top");
+      a.id = "entity-link";
+      var p = el("p");
+      p.appendChild(a);
+      byId("panel").insertBefore(p, byId("panel").children[1]);
+    }
   }
   function showEdge(index) {
     var e = data.edges[index];

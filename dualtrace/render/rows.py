@@ -33,21 +33,21 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _citation_ids(value: Any) -> list[str]:
+def citation_ids(value: Any) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
         return [value]
     ids: list[str] = []
     for item in value:
-        ids += _citation_ids(item)
+        ids += citation_ids(item)
     return ids
 
 
 def _marks(value: Any, notes: Footnotes) -> str:
     if isinstance(value, list) and value and isinstance(value[0], list):
-        return " | ".join(notes.marks(_citation_ids(v)) for v in value)  # one group per hop
-    ids = _citation_ids(value)
+        return " | ".join(notes.marks(citation_ids(v)) for v in value)  # one group per hop
+    ids = citation_ids(value)
     return notes.marks(ids) if ids else ""
 
 
