@@ -26,7 +26,7 @@ import itertools
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from dualtrace.graph.model import Link
@@ -82,7 +82,8 @@ def breadth_first(
                 for rel, props in keyed.items()
                 if rel in wanted and props.get("status") in allowed_set  # status_allowed, written out
             ]
-        fresh.sort(key=_by_end_and_kind)
+        if len(fresh) > 1:
+            fresh.sort(key=_BY_END_AND_KIND)
         for other, rel, found in fresh:
             if other not in tree:
                 link = found if isinstance(found, Link) else _link(node, rel, other, found, direction)
@@ -98,8 +99,7 @@ def _link(node: str, rel: str, other: str, props: dict[str, Any], direction: str
     return Link(node, rel, other, props) if direction == "out" else Link(other, rel, node, props)
 
 
-def _by_end_and_kind(found: tuple[str, str, Any]) -> tuple[str, str]:
-    return found[0], found[1]
+_BY_END_AND_KIND = itemgetter(0, 1)  # (other end, relationship kind, ...)
 
 
 def chain_to(tree: Tree, node: str) -> list[Link]:
