@@ -17,10 +17,13 @@ and re-importing a fact updates it instead of duplicating it.
 
 from __future__ import annotations
 
+import itertools
+import operator
 import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -41,6 +44,16 @@ FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)  # version 1 held lists of node and link records
 ENV_WORKSPACE = "DUALTRACE_WORKSPACE"
 _EMPTY: dict[str, Any] = {}
+DENSE = 64  # links to or from more nodes than this: neighbours() groups them by kind (see _dense)
+_POSITION = operator.itemgetter(0)
+
+
+def _scan(ends: dict[str, dict[str, Any]], wanted: AbstractSet[str]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """A node's links of kinds ``wanted``, read from its adjacency, as (other end, kind, properties)."""
+    for other, keyed in ends.items():
+        for rel, props in keyed.items():
+            if rel in wanted:
+                yield other, rel, props
 
 
 def default_workspace() -> Path:
@@ -66,6 +79,9 @@ class EmbeddedStore:
         self.meta: dict[str, Any] = {}
         # Bumped by every change, so indexes built over the graph know when they are stale.
         self._version = 0
+        # Dense nodes' links grouped by kind, valid while the version is _groups_version.
+        self._groups: dict[tuple[str, str], dict[str, list[tuple[int, str, str, dict[str, Any]]]]] = {}
+        self._groups_version = 0
         # Temporary files an interrupted save had left beside the workspace, removed by open().
         self.leftovers_removed: list[Path] = []
 
@@ -164,30 +180,60 @@ class EmbeddedStore:
                 yield Node(node_id, data["kind"], data["props"])
 
     def links(self, rel: str | None = None) -> Iterator[Link]:
-        for source, target, key, props in self.graph.edges(keys=True, data=True):
-            if rel is None or key == rel:
-                yield Link(source, key, target, props)
+        for source, targets in self._graph._succ.items():  # the adjacency, not the edge view: faster
+            for target, keyed in targets.items():
+                if rel is None:
+                    for kind, props in keyed.items():
+                        yield Link(source, kind, target, props)
+                elif rel in keyed:
+                    yield Link(source, rel, target, keyed[rel])
 
     def neighbours(
         self, node_id: str, rels: Iterable[str], direction: str, statuses: Iterable[str] | None = None
     ) -> Iterator[Link]:
-        """Links of kinds ``rels`` leaving, entering or touching a node, of the given statuses.
-        Reads networkx's adjacency dicts, not its views: every walk runs through here.
-        The status test is :func:`~dualtrace.graph.protocol.status_allowed`, written out
-        (a ``None`` status is never in a set of status names) to save a call per link."""
+        """Links of kinds ``rels`` leaving, entering or touching a node, of the given statuses,
+        in the order the adjacency holds them. Reads networkx's adjacency dicts, not its
+        views: every walk runs through here. The status test is
+        :func:`~dualtrace.graph.protocol.status_allowed`, written out (a ``None`` status is
+        never in a set of status names) to save a call per link."""
         wanted = rels if isinstance(rels, (frozenset, set)) else frozenset(rels)
         allowed = None if statuses is None else frozenset(statuses)
         graph = self._graph
-        if direction in ("out", "both"):
-            for target, keyed in graph._succ.get(node_id, _EMPTY).items():
+        for side, adjacency in (("out", graph._succ), ("in", graph._pred)):
+            if direction not in (side, "both"):
+                continue
+            ends = adjacency.get(node_id, _EMPTY)
+            found = self._dense(side, node_id, ends, wanted) if len(ends) > DENSE else _scan(ends, wanted)
+            for other, rel, props in found:
+                if allowed is None or props.get("status") in allowed:
+                    yield Link(node_id, rel, other, props) if side == "out" else Link(other, rel, node_id, props)
+
+    def _dense(
+        self, side: str, node_id: str, ends: dict[str, dict[str, Any]], wanted: AbstractSet[str]
+    ) -> list[tuple[str, str, dict[str, Any]]]:
+        """A dense node's links of kinds ``wanted``, from its links grouped by kind.
+
+        Why: a vendor with a hundred thousand deals has one parent link; finding it by
+        reading every link took 15 ms, paid again for every deal a query looked at (a
+        saved query asking which vendors reach an agency took 27 s). Like Neo4j's
+        relationship groups for dense nodes, the grouping is made on first use, once
+        per node, and dropped when the store changes."""
+        if self._groups_version != self._version:
+            self._groups.clear()
+            self._groups_version = self._version
+        groups = self._groups.get((side, node_id))
+        if groups is None:
+            groups = {}
+            position = 0  # where the link comes in a scan: the order to give them back in
+            for other, keyed in ends.items():
                 for rel, props in keyed.items():
-                    if rel in wanted and (allowed is None or props.get("status") in allowed):
-                        yield Link(node_id, rel, target, props)
-        if direction in ("in", "both"):
-            for source, keyed in graph._pred.get(node_id, _EMPTY).items():
-                for rel, props in keyed.items():
-                    if rel in wanted and (allowed is None or props.get("status") in allowed):
-                        yield Link(source, rel, node_id, props)
+                    groups.setdefault(rel, []).append((position, other, rel, props))
+                    position += 1
+            self._groups[(side, node_id)] = groups
+        chosen = [groups[rel] for rel in wanted if rel in groups]
+        if len(chosen) == 1:
+            return [found[1:] for found in chosen[0]]
+        return [found[1:] for found in sorted(itertools.chain.from_iterable(chosen), key=_POSITION)]
 
     def adjacency(self, direction: str) -> Mapping[str, Mapping[str, Mapping[str, dict[str, Any]]]] | None:
         """The optional fast-walk capability of graph/protocol.py: networkx's own

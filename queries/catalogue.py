@@ -17,6 +17,7 @@ import functools
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from dualtrace.graph import collector
 from dualtrace.graph.dates import When, dated
 from dualtrace.graph.model import Link
 from dualtrace.graph.protocol import Store, status_allowed
@@ -37,7 +38,8 @@ def implements(name: str) -> Callable[[Implementation], Implementation]:
     def register(func: Implementation) -> Implementation:
         @functools.wraps(func)
         def twin(store: Store, *args: Any, as_of: str | None = None, dated_only: bool = False, **kwargs: Any) -> Any:
-            return func(dated(store, When(as_of, dated_only)), *args, **kwargs)
+            with collector.paused():  # a twin makes many short-lived objects and no cycles
+                return func(dated(store, When(as_of, dated_only)), *args, **kwargs)
 
         _REGISTRY[name] = twin
         return twin

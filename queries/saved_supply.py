@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections import defaultdict
+from typing import Any
 
 from dualtrace.graph.protocol import Store
 from dualtrace.queries import indexes
@@ -27,36 +28,54 @@ from dualtrace.queries.indexes import index
 from dualtrace.queries.walk import Deal, deals_from, deals_to, end_users_of, upstream_of
 
 
-def _delivery_row(store: Store, deal: Deal) -> Row:
-    buyer, transfer, link = deal.end_user, deal.transfer, deal.delivery
-    return {
-        "end_user": buyer,
-        "end_user_name": prop(store, buyer, "name"),
-        "country": prop(store, buyer, "country"),
-        "transfer": transfer,
-        "transfer_name": prop(store, transfer, "name"),
-        "year": prop(store, transfer, "year"),
-        "status": link.props.get("status"),
-        "sources": link.props.get("sources"),
-    }
+class _DeliveryRows:
+    """Rows of the delivery queries, reading each end user once: a busy vendor's
+    hundred thousand deals go to a few hundred end users."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.buyers: dict[str, tuple[Any, Any]] = {}
+
+    def __call__(self, deal: Deal) -> Row:
+        buyer, transfer, link = deal.end_user, deal.transfer, deal.delivery
+        known = self.buyers.get(buyer)
+        if known is None:
+            node = self.store.get(buyer)
+            known = self.buyers[buyer] = (
+                (None, None) if node is None else (node.props.get("name"), node.props.get("country"))
+            )
+        deal_node = self.store.get(transfer)
+        deal_props = deal_node.props if deal_node is not None else {}
+        return {
+            "end_user": buyer,
+            "end_user_name": known[0],
+            "country": known[1],
+            "transfer": transfer,
+            "transfer_name": deal_props.get("name"),
+            "year": deal_props.get("year"),
+            "status": link.props.get("status"),
+            "sources": link.props.get("sources"),
+        }
 
 
 @implements("trace_technology")
 def trace_technology(store: Store, entity: str, statuses: list[str]) -> list[Row]:
-    rows = [{**_delivery_row(store, deal), "via": deal.via} for deal in deals_from(store, entity, statuses)]
+    row = _DeliveryRows(store)
+    rows = [{**row(deal), "via": deal.via} for deal in deals_from(store, entity, statuses)]
     return order_by(rows, "country", "end_user", "transfer")
 
 
 @implements("trace_category")
 def trace_category(store: Store, category: str, statuses: list[str]) -> list[Row]:
     rows = []
+    row = _DeliveryRows(store)
     for product in store.nodes("Product"):
         if product.props.get("category") != category:
             continue
         for deal in deals_from(store, product.id, statuses, with_subsidiaries=False):
-            row = _delivery_row(store, deal)
-            del row["transfer_name"]
-            rows.append({"product": product.id, "product_name": product.props.get("name"), **row})
+            found = row(deal)
+            del found["transfer_name"]
+            rows.append({"product": product.id, "product_name": product.props.get("name"), **found})
     return order_by(rows, "product", "country", "end_user", "transfer")
 
 

@@ -173,22 +173,20 @@ def deals_from(store: Store, start: str, statuses: Iterable[str], *, with_subsid
     origins: dict[str, list[Link]] = {start: []}
     if with_subsidiaries and store.kind_of(start) == "Organization":
         origins.update(sorted(subsidiaries(store, start, allowed).items()))
-    found: dict[str, tuple[str, list[Link], Tree]] = {}  # transfer -> (origin, ownership chain, walk tree)
-    kind_of = store.kind_of
+    deals: list[Deal] = []
+    reached: set[str] = set()  # deals already found from an earlier origin (the parent first)
+    end_users, kind_of, outgoing = meaning.end_users, store.kind_of, adjacency(store, "out")
     for origin, ownership in origins.items():
+        via = None if origin == start else origin
         tree, _ = breadth_first(store, [origin], meaning.supply, "out", allowed, meaning.hop_limits["supply"])
         for node in tree:
-            if node != origin and node not in found and kind_of(node) == "Transfer":
-                # parent <- subsidiary (ownership links walked backwards), then the subsidiary's supply chain
-                found[node] = (origin, ownership, tree)
-    deals = []
-    end_users = meaning.end_users
-    outgoing = adjacency(store, "out")
-    for transfer, (origin, ownership, tree) in found.items():
-        via = None if origin == start else origin
-        for delivery in deliveries(store, transfer, allowed, outgoing):
-            if kind_of(delivery.target) in end_users:
-                deals.append(Deal(transfer, delivery.target, delivery, start, via, tree=tree, prefix=ownership))
+            if node == origin or node in reached or kind_of(node) != "Transfer":
+                continue
+            reached.add(node)
+            # the chain: parent <- subsidiary (ownership links walked backwards), then the supply chain
+            for delivery in deliveries(store, node, allowed, outgoing):
+                if kind_of(delivery.target) in end_users:
+                    deals.append(Deal(node, delivery.target, delivery, start, via, tree=tree, prefix=ownership))
     return sorted(deals, key=attrgetter("end_user", "transfer"))
 
 
@@ -304,15 +302,40 @@ def _expand(
 ) -> dict[str, list[str]]:
     """One breadth-first layer: each newly reached node with the frontier nodes it was reached from."""
     layer: dict[str, list[str]] = {}
-    excluded = store.schema.means.path_excludes
+    excluded, kind_of = store.schema.means.path_excludes, store.kind_of
     for node in frontier:
-        for link in links(store, node, path_rels(store), "both", statuses):
-            nxt = other_end(link, node)
-            if nxt in seen or store.kind_of(nxt) in excluded:
+        for nxt in _path_neighbours(store, node, statuses):
+            if nxt in seen or kind_of(nxt) in excluded:
                 continue
-            if node not in layer.setdefault(nxt, []):
-                layer[nxt].append(node)
+            reached_from = layer.setdefault(nxt, [])
+            if node not in reached_from:
+                reached_from.append(node)
     return layer
+
+
+def _path_neighbours(store: Store, node: str, statuses: tuple[str, ...]) -> Iterator[str]:
+    """The nodes an allowed path link joins ``node`` to, either way (read off the store's
+    adjacency when it has one, without a Link per link)."""
+    rels = path_rels(store)
+    outgoing, incoming = adjacency(store, "out"), adjacency(store, "in")
+    if outgoing is None or incoming is None:
+        yield from (other_end(link, node) for link in links(store, node, rels, "both", statuses))
+        return
+    wanted = frozenset(rels)
+    for nearby in (outgoing, incoming):
+        for other, keyed in nearby.get(node, _NOTHING).items():
+            for rel, props in keyed.items():
+                if rel in wanted and props.get("status") in statuses:  # status_allowed, written out
+                    yield other
+
+
+def _frontier_cost(store: Store, frontier: list[str]) -> int:
+    """How much expanding a frontier costs: its links when the store's adjacency says so
+    (one hub costs more than a hundred small nodes), else its size."""
+    outgoing, incoming = adjacency(store, "out"), adjacency(store, "in")
+    if outgoing is None or incoming is None:
+        return len(frontier)
+    return sum(len(outgoing.get(n, _NOTHING)) + len(incoming.get(n, _NOTHING)) for n in frontier)
 
 
 def shortest_node_paths(store: Store, start: str, end: str, statuses: Iterable[str]) -> Iterator[list[str]]:
@@ -321,8 +344,11 @@ def shortest_node_paths(store: Store, start: str, end: str, statuses: Iterable[s
     (Cypher's ``ORDER BY path``), produced one at a time: between two hubs there can be
     millions, and a caller with a limit takes only the first few.
 
-    The search grows from both ends, a layer at a time from the smaller frontier,
-    until the two meet: it visits far less of a large graph than a search from one end."""
+    The search grows from both ends, a layer at a time from the cheaper frontier (the
+    one with fewer links), until the two meet: it visits far less of a large graph than
+    a search from one end, and steps round a hub while it can. Which side grows first
+    does not change the answer: the meeting nodes are every node at the two depths
+    reached, so every shortest path passes through one of them."""
     allowed = tuple(statuses)
     max_hops = store.schema.means.hop_limits["path"]
     if not store.has(start) or not store.has(end) or start == end:
@@ -335,7 +361,7 @@ def shortest_node_paths(store: Store, start: str, end: str, statuses: Iterable[s
     while not meeting:
         if depth[0] + depth[1] >= max_hops or not frontiers[0] or not frontiers[1]:
             return
-        side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
+        side = 0 if _frontier_cost(store, frontiers[0]) <= _frontier_cost(store, frontiers[1]) else 1
         layer = _expand(store, frontiers[side], toward[side], allowed)
         toward[side].update(layer)
         depth[side] += 1
@@ -370,14 +396,25 @@ def chains_along(store: Store, nodes: list[str], statuses: Iterable[str]) -> Ite
     """The chains of links along a node sequence, in ascending order of their types:
     two entities joined by links of two kinds make two chains, as in Cypher."""
     allowed = tuple(statuses)
-    hops = [
-        sorted(
-            (link for link in links(store, a, path_rels(store), "both", allowed) if other_end(link, a) == b),
-            key=lambda link: link.rel,
-        )
-        for a, b in itertools.pairwise(nodes)
-    ]
+    hops = [sorted(_links_between(store, a, b, allowed), key=attrgetter("rel")) for a, b in itertools.pairwise(nodes)]
     return itertools.product(*hops)
+
+
+def _links_between(store: Store, a: str, b: str, statuses: tuple[str, ...]) -> list[Link]:
+    """The allowed path links joining ``a`` and ``b`` either way, those leaving ``a`` first.
+    With the store's adjacency this reads the pair's own links, not all of a hub's."""
+    rels = path_rels(store)
+    outgoing, incoming = adjacency(store, "out"), adjacency(store, "in")
+    if outgoing is None or incoming is None:
+        return [link for link in links(store, a, rels, "both", statuses) if other_end(link, a) == b]
+    found = []
+    for rel, props in outgoing.get(a, _NOTHING).get(b, _NOTHING).items():
+        if rel in rels and props.get("status") in statuses:  # status_allowed, written out
+            found.append(Link(a, rel, b, props))
+    for rel, props in incoming.get(a, _NOTHING).get(b, _NOTHING).items():
+        if rel in rels and props.get("status") in statuses:
+            found.append(Link(b, rel, a, props))
+    return found
 
 
 def sourced_chains(

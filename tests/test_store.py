@@ -313,3 +313,43 @@ def test_an_opened_graph_is_frozen_out_of_the_collector_and_a_failed_open_is_not
         assert gc.get_freeze_count() > 3 * opened.link_count()  # the link dicts, their lists, the adjacency
     finally:
         gc.unfreeze()
+
+
+def test_a_dense_nodes_links_by_kind_are_the_links_a_scan_finds_and_follow_changes():
+    """neighbours() groups a dense node's links by kind (graph/store.py, _dense): the same
+    links in the same order as reading every link, and a change is seen at once."""
+    from dualtrace.graph.store import DENSE
+
+    store = EmbeddedStore()
+    hub = Node("org:hub", "Organization", {"name": "Hub"})
+    parent = Node("org:parent", "Organization", {"name": "Parent"})
+    deals = [Node(f"transfer:t{i}", "Transfer", {"name": f"Deal {i}"}) for i in range(DENSE * 3)]
+    cited = {"sources": ["source:s"], "status": "reported"}
+    store.add([hub, parent, Node("source:s", "Source", {"title": "S", "publisher": "P", "kind": "news"}), *deals],
+              [Link("org:hub", "SUPPLIER_OF", d.id, dict(cited)) for d in deals], validate=False)  # fmt: skip
+    store.add(links=[Link("org:hub", "SUBSIDIARY_OF", "org:parent", {**cited, "status": "confirmed"})], validate=False)
+    store.add(links=[Link("org:hub", "INTERMEDIARY_OF", deals[5].id, dict(cited))], validate=False)
+
+    def scanned(rels, statuses=None):
+        return [
+            link.key
+            for link in store.links()
+            if link.source == "org:hub"
+            and link.rel in rels
+            and (statuses is None or link.props.get("status") in statuses)
+        ]
+
+    for rels, statuses in (
+        ({"SUBSIDIARY_OF"}, None),
+        ({"SUBSIDIARY_OF"}, ("reported",)),
+        ({"SUPPLIER_OF", "INTERMEDIARY_OF"}, ("reported",)),
+        ({"SUPPLIER_OF", "SUBSIDIARY_OF", "INTERMEDIARY_OF"}, None),
+    ):
+        found = [link.key for link in store.neighbours("org:hub", rels, "out", statuses)]
+        assert found == scanned(rels, statuses), (rels, statuses)
+    assert [x.key for x in store.neighbours("org:parent", {"SUBSIDIARY_OF"}, "in")] == [
+        ("org:hub", "SUBSIDIARY_OF", "org:parent")
+    ]
+    store.add(links=[Link("org:hub", "SUBSIDIARY_OF", deals[0].id, dict(cited))], validate=False)
+    store.remove_link(Link("org:hub", "SUBSIDIARY_OF", "org:parent"))
+    assert [x.target for x in store.neighbours("org:hub", {"SUBSIDIARY_OF"}, "out")] == [deals[0].id]
