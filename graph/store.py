@@ -175,7 +175,7 @@ class EmbeddedStore:
         return None if data is None else data["kind"]
 
     def nodes(self, kind: str | None = None) -> Iterator[Node]:
-        for node_id, data in self.graph.nodes(data=True):
+        for node_id, data in self._graph._node.items():  # the dict behind graph.nodes: faster
             if kind is None or data["kind"] == kind:
                 yield Node(node_id, data["kind"], data["props"])
 
@@ -238,8 +238,9 @@ class EmbeddedStore:
     def adjacency(self, direction: str) -> Mapping[str, Mapping[str, Mapping[str, dict[str, Any]]]] | None:
         """The optional fast-walk capability of graph/protocol.py: networkx's own
         adjacency, by source (``out``) or by target (``in``). Read it, never write it."""
-        graph = self.graph
-        return {"out": graph._succ, "in": graph._pred}.get(direction)
+        if direction == "out":
+            return self._graph._succ
+        return self._graph._pred if direction == "in" else None
 
     def out_links(self, node_id: str, rel: str | None = None) -> Iterator[Link]:
         for _, target, key, props in self.graph.out_edges(node_id, keys=True, data=True):

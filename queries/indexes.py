@@ -24,6 +24,7 @@ from typing import Any
 from dualtrace.graph.model import Link
 from dualtrace.graph.protocol import Store
 from dualtrace.queries.catalogue import deal_date
+from dualtrace.queries.walk import adjacency, other_end
 
 Groups = dict[tuple[Any, ...], tuple[set[str], set[str], set[str]]]  # statuses -> (deals, end users, sources)
 
@@ -134,47 +135,64 @@ def _count(groups: Groups, statuses: tuple[Any, ...], transfer: str, buyer: str,
     sources.update(cited)
 
 
-def _deliveries(store: Store, transfer: str, kind: dict[str, str]) -> list[tuple[str, Any, tuple[str, ...]]]:
+class _Ends:
+    """(other end, properties) of a node's links of one kind, every status: read off the
+    store's adjacency when it offers one (an index build visits every deal three times)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.nearby = {"out": adjacency(store, "out"), "in": adjacency(store, "in")}
+
+    def __call__(self, node: str, rel: str, direction: str) -> list[tuple[str, dict[str, Any]]]:
+        nearby = self.nearby[direction]
+        if nearby is None:
+            return [(other_end(x, node), x.props) for x in self.store.neighbours(node, [rel], direction)]
+        return [(other, keyed[rel]) for other, keyed in nearby.get(node, _NOTHING).items() if rel in keyed]
+
+
+_NOTHING: dict[str, Any] = {}
+
+
+def _deliveries(ends: _Ends, transfer: str, kind: dict[str, str]) -> list[tuple[str, Any, tuple[str, ...]]]:
     return [
-        (link.target, link.props.get("status"), tuple(link.props.get("sources") or ()))
-        for link in store.neighbours(transfer, ["DELIVERED_TO"], "out")
-        if kind[link.target] == "GovernmentBuyer"
+        (buyer, props.get("status"), tuple(props.get("sources") or ()))
+        for buyer, props in ends(transfer, "DELIVERED_TO", "out")
+        if kind[buyer] == "GovernmentBuyer"
     ]
 
 
 def items_by_country(store: Store) -> dict[tuple[Any, Any], Groups]:
     """(end-user country, category) -> (item status, delivery status) -> (transfers, end users)."""
-    kind, country = _kinds(store), _countries(store)
+    kind, country, ends = _kinds(store), _countries(store), _Ends(store)
     groups: dict[tuple[Any, Any], Groups] = defaultdict(dict)
     for product in store.nodes("Product"):
         category = product.props.get("category")
-        for item in store.neighbours(product.id, ["ITEM_OF"], "out"):
-            if kind[item.target] != "Transfer":
+        for transfer, item in ends(product.id, "ITEM_OF", "out"):
+            if kind[transfer] != "Transfer":
                 continue
-            for buyer, delivered, cited in _deliveries(store, item.target, kind):
-                key = (item.props.get("status"), delivered)
-                sources = (*(item.props.get("sources") or ()), *cited)
-                _count(groups[(country.get(buyer), category)], key, item.target, buyer, sources)
+            for buyer, delivered, cited in _deliveries(ends, transfer, kind):
+                key = (item.get("status"), delivered)
+                sources = (*(item.get("sources") or ()), *cited)
+                _count(groups[(country.get(buyer), category)], key, transfer, buyer, sources)
     return dict(groups)
 
 
 def vendors_by_category(store: Store) -> dict[tuple[Any, str], Groups]:
     """(category, vendor) -> (supply, item, delivery statuses) -> (transfers, end users)."""
-    kind = _kinds(store)
+    kind, ends = _kinds(store), _Ends(store)
     category_of = {node.id: node.props.get("category") for node in store.nodes("Product")}
     groups: dict[tuple[Any, str], Groups] = defaultdict(dict)
     for vendor in store.nodes("Organization"):
-        for supply in store.neighbours(vendor.id, ["SUPPLIER_OF"], "out"):
-            transfer = supply.target
+        for transfer, supply in ends(vendor.id, "SUPPLIER_OF", "out"):
             if kind[transfer] != "Transfer":
                 continue
-            deliveries = _deliveries(store, transfer, kind)
-            for item in store.neighbours(transfer, ["ITEM_OF"], "in"):
-                category = category_of.get(item.source)
-                if kind[item.source] != "Product" or category is None:
+            deliveries = _deliveries(ends, transfer, kind)
+            for product, item in ends(transfer, "ITEM_OF", "in"):
+                category = category_of.get(product)
+                if kind[product] != "Product" or category is None:
                     continue
                 for buyer, delivered, _cited in deliveries:
-                    statuses = (supply.props.get("status"), item.props.get("status"), delivered)
+                    statuses = (supply.get("status"), item.get("status"), delivered)
                     _count(groups[(category, vendor.id)], statuses, transfer, buyer)
     return dict(groups)
 
