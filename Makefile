@@ -34,6 +34,7 @@ lint: setup  ## ruff and mypy
 bench: setup  ## benchmarks (minutes); results in benchmarks/results/
 	$(BIN)/python -m benchmarks.bench_startup
 	$(BIN)/python -m benchmarks.bench_trace
+	$(BIN)/python -m benchmarks.bench_workspace
 	$(BIN)/python -m benchmarks.bench_import
 	$(BIN)/python -m benchmarks.bench_sdn
 	$(BIN)/python -m benchmarks.bench_queries
