@@ -155,7 +155,48 @@ def _window(items: list[Any], limit: int | None, offset: int) -> list[Any]:
     return items[offset:] if limit is None else items[offset : offset + limit]
 
 
-@collector.paused()  # a walk makes hundreds of thousands of short-lived objects and no cycles
+class TraceDeals:
+    """Every deal of a trace, found and sorted in the answer's order, with rows built
+    only for the part asked for (:meth:`rows`): what a page of a long answer needs,
+    from the command line (:func:`trace_page`) or a web page, with one walk."""
+
+    @collector.paused()  # a walk makes hundreds of thousands of short-lived objects and no cycles
+    def __init__(
+        self,
+        store: Store,
+        technology: str | None = None,
+        *,
+        category: str | None = None,
+        statuses: Iterable[str] = DEFAULT_STATUSES,
+    ):
+        if (technology is None) == (category is None):
+            raise ValueError("give a technology or a category, not both")
+        self.store, self.statuses = store, tuple(statuses)
+        found: list[tuple[Deal, Link | None]] = []
+        if category is not None:
+            wanted = resolve_category(store, category)
+            for product in sorted(n.id for n in store.nodes("Product") if n.props.get("category") == wanted):
+                maker = maker_of(store, product, self.statuses)
+                found += [(deal, maker) for deal in deals_from(store, product, self.statuses, ordered=False)]
+        else:
+            start = NameIndex(store, TECH_KINDS).resolve(technology or "", "vendor or product")
+            found = [(deal, None) for deal in deals_from(store, start, self.statuses, ordered=False)]
+        end_user = _EndUsers(store)
+        # the answer's order; the end user's id last, as deals_from's own order would break ties
+        found.sort(key=lambda pair: (*end_user(pair[0].end_user), pair[0].transfer, pair[0].start, pair[0].end_user))
+        self.found = found
+
+    @property
+    def total(self) -> int:
+        return len(self.found)
+
+    def rows(self, limit: int | None = None, offset: int = 0) -> pd.DataFrame:
+        """The rows of ``limit`` deals from ``offset`` (all from there, when None)."""
+        chosen = _window(self.found, limit, offset)
+        rows = [_trace_row(self.store, deal, self.statuses, lead_in) for deal, lead_in in chosen]
+        return pd.DataFrame(rows, columns=TRACE_COLUMNS, dtype=object)  # object: a year stays 2017, never 2017.0
+
+
 def trace_page(
     store: Store,
     technology: str | None = None,
@@ -167,25 +208,8 @@ def trace_page(
 ) -> Page:
     """:func:`trace`, ``limit`` deals from ``offset`` (all, when ``limit`` is None), with
     the number of deals in the whole answer."""
-    if (technology is None) == (category is None):
-        raise ValueError("give a technology or a category, not both")
-    statuses = tuple(statuses)
-    found: list[tuple[Deal, Link | None]] = []
-    if category is not None:
-        wanted = resolve_category(store, category)
-        for product in sorted(n.id for n in store.nodes("Product") if n.props.get("category") == wanted):
-            maker = maker_of(store, product, statuses)
-            found += [(deal, maker) for deal in deals_from(store, product, statuses)]
-    else:
-        start = NameIndex(store, TECH_KINDS).resolve(technology or "", "vendor or product")
-        found = [(deal, None) for deal in deals_from(store, start, statuses)]
-    end_user = _EndUsers(store)
-    found.sort(
-        key=lambda pair: (*end_user(pair[0].end_user), pair[0].transfer, pair[0].start)
-    )  # stable: ties keep walk order
-    rows = [_trace_row(store, deal, statuses, lead_in) for deal, lead_in in _window(found, limit, offset)]
-    frame = pd.DataFrame(rows, columns=TRACE_COLUMNS, dtype=object)  # object: a year stays 2017, never 2017.0
-    return Page(frame, len(found), offset, limit)
+    deals = TraceDeals(store, technology, category=category, statuses=statuses)
+    return Page(deals.rows(limit, offset), deals.total, offset, limit)
 
 
 def trace(

@@ -163,11 +163,14 @@ def subsidiaries(store: Store, org: str, statuses: Iterable[str]) -> dict[str, l
     return {node: chain_to(tree, node) for node in tree if node != org}
 
 
-def deals_from(store: Store, start: str, statuses: Iterable[str], *, with_subsidiaries: bool = True) -> list[Deal]:
+def deals_from(
+    store: Store, start: str, statuses: Iterable[str], *, with_subsidiaries: bool = True, ordered: bool = True
+) -> list[Deal]:
     """Every (deal, end user) downstream of ``start`` over supply links, up to the supply
     hop limit; for an organization, its subsidiaries' deals too, labelled ``via``
     the subsidiary (the one with the smallest id, when several reach a deal and the
-    parent itself does not). Sorted by end user and deal."""
+    parent itself does not). Sorted by end user and deal (unless ``ordered`` is False:
+    for a caller that sorts them its own way)."""
     meaning = store.schema.means
     allowed = tuple(statuses)
     origins: dict[str, list[Link]] = {start: []}
@@ -184,10 +187,20 @@ def deals_from(store: Store, start: str, statuses: Iterable[str], *, with_subsid
                 continue
             reached.add(node)
             # the chain: parent <- subsidiary (ownership links walked backwards), then the supply chain
-            for delivery in deliveries(store, node, allowed, outgoing):
-                if kind_of(delivery.target) in end_users:
-                    deals.append(Deal(node, delivery.target, delivery, start, via, tree=tree, prefix=ownership))
-    return sorted(deals, key=attrgetter("end_user", "transfer"))
+            if outgoing is None:
+                found = [(x.target, x) for x in deliveries(store, node, allowed, None)]
+            else:  # deliveries(), written out: this runs once per deal of a busy vendor
+                found = [
+                    (target, Link(node, "DELIVERED_TO", target, keyed["DELIVERED_TO"]))
+                    for target, keyed in outgoing[node].items()
+                    if "DELIVERED_TO" in keyed and keyed["DELIVERED_TO"].get("status") in allowed
+                ]
+            for end_user, delivery in found:
+                if kind_of(end_user) in end_users:
+                    deals.append(Deal(node, end_user, delivery, start, via, tree=tree, prefix=ownership))
+    if ordered:
+        deals.sort(key=attrgetter("end_user", "transfer"))
+    return deals
 
 
 def adjacency(store: Store, direction: str) -> Adjacency | None:

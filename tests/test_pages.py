@@ -126,3 +126,20 @@ def test_the_commands_show_a_page_say_so_and_give_the_rest_on_request(workspace)
     )
     bad = runner.invoke(main, ["trace", "hikvision", "--limit", "-3"])
     assert bad.exit_code == 2 and "--limit" in bad.output
+
+
+def test_the_explorers_trace_pages_build_only_the_rows_they_show(starter, monkeypatch):
+    """dualtrace serve pages a trace through TraceDeals: its slices are the whole
+    answer's rows, and a page builds its own rows only."""
+    from dualtrace.queries import trace as trace_module
+    from dualtrace.queries.trace import TraceDeals
+    from dualtrace.web.routes_walks import _RowsOf
+
+    whole = trace(starter, "org:huawei").to_dict(orient="records")
+    rows = _RowsOf(TraceDeals(starter, "org:huawei"))
+    assert len(rows) == len(whole) > 4
+    built = []
+    real = trace_module._trace_row
+    monkeypatch.setattr(trace_module, "_trace_row", lambda *a, **k: built.append(1) or real(*a, **k))
+    assert rows[2:4] == whole[2:4] and len(built) == 2
+    assert rows[len(whole) - 1] == whole[-1] and rows[len(whole) : len(whole) + 5] == []

@@ -11,7 +11,8 @@ the sources at the foot, and a map of the result (``/map``, same question).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, overload
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -20,7 +21,7 @@ from starlette.responses import Response
 from dualtrace.graph.dates import dated
 from dualtrace.queries.paths import NoPath, path
 from dualtrace.queries.resolve import resolve
-from dualtrace.queries.trace import TECH_KINDS, hop_details, reach, resolve_end_user, trace
+from dualtrace.queries.trace import TECH_KINDS, TraceDeals, hop_details, reach, resolve_end_user
 from dualtrace.render.rows import as_csv
 from dualtrace.render.text import frame_output
 from dualtrace.web.asking import Asked, BadRequest, asked, fmt, paginate, text
@@ -43,12 +44,12 @@ def trace_page(request: Request) -> Response:
         raise BadRequest("Give from= (a vendor or product) or category=, not both.")
     store = dated(graph.store, question.when)
     start = resolve(store, origin, TECH_KINDS, "vendor or product") if origin else None
-    result = trace(store, start, category=category or None, statuses=question.statuses)
+    deals = TraceDeals(store, start, category=category or None, statuses=question.statuses)
     wanted = fmt(request)
     if wanted != "html":
-        return download(frame_output(result, wanted), wanted, f"trace-{start or category}")
+        return download(frame_output(deals.rows(), wanted), wanted, f"trace-{start or category}")
     cite = Citations(store)
-    shown = paginate(request, result.to_dict(orient="records"))
+    shown = paginate(request, _RowsOf(deals))
     rows = [{**row, "number": shown.first + i, "chain": chain(store, row["hop_details"], cite, question)}
             for i, row in enumerate(shown.items, start=1)]  # fmt: skip
     subject = store.name_of(start) if start else f"{category.replace('_', ' ')} technology"
@@ -57,6 +58,29 @@ def trace_page(request: Request) -> Response:
         "rows": rows, "pager": pager(request, shown), "sources": cite.listing(),
         "map_url": _map_url(question, **({"trace": start} if start else {"category": category})),
     })  # fmt: skip
+
+
+class _RowsOf(Sequence[dict[str, Any]]):
+    """A trace's rows as a sequence whose slices are built when taken: a page of a
+    vendor with a hundred thousand deals builds its fifty rows, not all of them."""
+
+    def __init__(self, deals: TraceDeals):
+        self.deals = deals
+
+    def __len__(self) -> int:
+        return self.deals.total
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        first, stop, _ = index.indices(len(self))
+        return self.deals.rows(max(0, stop - first), first).to_dict(orient="records")
 
 
 def _vendors(records: list[dict[str, Any]], deal_numbers: dict[str, int]) -> list[dict[str, Any]]:
