@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 from typing import Any
@@ -51,13 +51,25 @@ def other_end(link: Link, node: str) -> str:
 
 
 def breadth_first(
-    store: Store, starts: Iterable[str], rels: Iterable[str], direction: str, statuses: Iterable[str], max_hops: int
+    store: Store,
+    starts: Iterable[str],
+    rels: Iterable[str],
+    direction: str,
+    statuses: Iterable[str],
+    max_hops: int,
+    on_visit: Callable[[str, Mapping[str, Mapping[str, dict[str, Any]]]], None] | None = None,
 ) -> tuple[Tree, dict[str, int]]:
     """Every node within ``max_hops`` allowed links of ``rels`` from ``starts`` (in the
     links' stored direction, ``out``; backwards, ``in``; or ``both``), with the link it
     was first reached by and its distance: what ``(start)-[:A|B*1..max_hops]->(x)``
     reaches, with the length of its shortest path. Neighbours are taken in id order
-    (then by relationship kind), so the tree is the same whatever the store."""
+    (then by relationship kind), so the tree is the same whatever the store.
+
+    ``on_visit(node, links)``: called for every node of the tree in the order it was
+    reached, with all of its links in ``direction`` as the store's adjacency holds them
+    (other end -> kind -> properties), so that a caller needing more of each node's
+    links than the walk follows reads them once. Only with a store that offers
+    ``adjacency``; a caller checks :func:`adjacency` first."""
     rels, allowed = tuple(rels), tuple(statuses)
     tree: Tree = {}
     depth: dict[str, int] = {}
@@ -67,8 +79,12 @@ def breadth_first(
     nearby = adjacency(store, direction)
     wanted, allowed_set = frozenset(rels), frozenset(allowed)
     queue = deque(tree)
+    if on_visit is not None and nearby is None:
+        raise ValueError("on_visit needs a store with an adjacency")
     while queue:
         node = queue.popleft()
+        if on_visit is not None:
+            on_visit(node, nearby.get(node, _NOTHING))  # type: ignore[union-attr]
         reached = depth[node] + 1
         if reached > max_hops:
             continue
@@ -179,28 +195,52 @@ def deals_from(
     deals: list[Deal] = []
     reached: set[str] = set()  # deals already found from an earlier origin (the parent first)
     end_users, kind_of, outgoing = meaning.end_users, store.kind_of, adjacency(store, "out")
+    hops = meaning.hop_limits["supply"]
     for origin, ownership in origins.items():
         via = None if origin == start else origin
-        tree, _ = breadth_first(store, [origin], meaning.supply, "out", allowed, meaning.hop_limits["supply"])
-        for node in tree:
-            if node == origin or node in reached or kind_of(node) != "Transfer":
-                continue
-            reached.add(node)
-            # the chain: parent <- subsidiary (ownership links walked backwards), then the supply chain
-            if outgoing is None:
-                found = [(x.target, x) for x in deliveries(store, node, allowed, None)]
-            else:  # deliveries(), written out: this runs once per deal of a busy vendor
-                found = [
-                    (target, Link(node, "DELIVERED_TO", target, keyed["DELIVERED_TO"]))
-                    for target, keyed in outgoing[node].items()
-                    if "DELIVERED_TO" in keyed and keyed["DELIVERED_TO"].get("status") in allowed
-                ]
-            for end_user, delivery in found:
-                if kind_of(end_user) in end_users:
-                    deals.append(Deal(node, end_user, delivery, start, via, tree=tree, prefix=ownership))
+        found: list[tuple[str, str, Link]] = []  # (deal, end user, delivery), in walk order
+        visit = _deliveries_into(found, origin, reached, store, end_users, allowed)
+        if outgoing is not None:
+            tree, _ = breadth_first(store, [origin], meaning.supply, "out", allowed, hops, on_visit=visit)
+        else:
+            tree, _ = breadth_first(store, [origin], meaning.supply, "out", allowed, hops)
+            for node in tree:
+                if node == origin or node in reached or kind_of(node) != "Transfer":
+                    continue
+                reached.add(node)
+                found += [(node, x.target, x) for x in deliveries(store, node, allowed, None)
+                          if kind_of(x.target) in end_users]  # fmt: skip
+        # each chain: parent <- subsidiary (ownership links walked backwards), then the supply chain
+        deals += [Deal(node, end_user, delivery, start, via, tree=tree, prefix=ownership)
+                  for node, end_user, delivery in found]  # fmt: skip
     if ordered:
         deals.sort(key=attrgetter("end_user", "transfer"))
     return deals
+
+
+def _deliveries_into(
+    found: list[tuple[str, str, Link]],
+    origin: str,
+    reached: set[str],
+    store: Store,
+    end_users: Iterable[str],
+    allowed: tuple[str, ...],
+) -> Callable[[str, Mapping[str, Mapping[str, dict[str, Any]]]], None]:
+    """An ``on_visit`` for :func:`breadth_first` that adds each newly reached deal's
+    deliveries to an end user to ``found``, read while the walk is at the deal
+    (:func:`deliveries`, written out: this runs once per deal of a busy vendor)."""
+    kind_of = store.kind_of
+
+    def visit(node: str, ends: Mapping[str, Mapping[str, dict[str, Any]]]) -> None:
+        if node == origin or node in reached or kind_of(node) != "Transfer":
+            return
+        reached.add(node)
+        for target, keyed in ends.items():
+            props = keyed.get("DELIVERED_TO")
+            if props is not None and props.get("status") in allowed and kind_of(target) in end_users:
+                found.append((node, target, Link(node, "DELIVERED_TO", target, props)))
+
+    return visit
 
 
 def adjacency(store: Store, direction: str) -> Adjacency | None:
