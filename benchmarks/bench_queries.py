@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.generate import enrich, synthetic_store
+from benchmarks.generate import as_opened, enrich, synthetic_store
 from dualtrace.graph.store import EmbeddedStore
 from dualtrace.queries.catalogue import implementations
 from dualtrace.queries.library import load_library
@@ -69,7 +69,7 @@ def parameter_drawers(store: EmbeddedStore, rng: random.Random) -> dict[str, Cal
 
 
 def measure(size: int, runs: int, only: set[str] | None = None) -> dict[str, Any]:
-    store = enrich(synthetic_store(size))
+    store = as_opened(enrich(synthetic_store(size)))
     graph = store.graph
     start = time.perf_counter()
     for _ in graph.edges(keys=True, data=True):

@@ -23,7 +23,7 @@ from typing import Any
 
 import networkx as nx
 
-from benchmarks.generate import enrich, synthetic_store
+from benchmarks.generate import as_opened, enrich, synthetic_store
 from dualtrace.cli_options import DEFAULT_LIMIT
 from dualtrace.queries.trace import trace_page
 
@@ -82,7 +82,7 @@ def _alarm(_signum: int, _frame: Any) -> None:
 
 
 def run(size: int, queries: int, baseline_budget: float) -> dict[str, Any]:
-    store = enrich(synthetic_store(size))
+    store = as_opened(enrich(synthetic_store(size)))
     rng = random.Random(size)
     vendors = [n for n, d in store.graph.nodes(data=True) if d["kind"] == "Organization"]
     # Weight samples like real questions: half from the busiest vendors, half at random.

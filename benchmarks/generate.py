@@ -127,3 +127,20 @@ def enrich(store: EmbeddedStore, seed: int = 11) -> EmbeddedStore:
         since = f"{rng.randint(2010, 2024)}-{rng.randint(1, 12):02d}-01"
         graph.add_edge(vendor, f"list:l{rng.randrange(6)}", key="LISTED_ON", **provenance(since))
     return store
+
+
+def as_opened(store: EmbeddedStore) -> EmbeddedStore:
+    """The store as a command meets it: saved to a workspace file and opened again.
+
+    Why: a graph built in the benchmark's own process is not what `dualtrace trace`
+    works on. Opening moves the loaded graph out of the garbage collector's
+    generations (graph/collector.py); a graph built link by link stays in them, and
+    the first collection after a query then walks all of it (two seconds at a million
+    links, charged to whichever query came next)."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = store.save(Path(folder) / "workspace.json")
+        del store
+        return EmbeddedStore.open(path)
