@@ -69,6 +69,16 @@ class Field:
     prop: PropertySpec | None = None
     where: str = ""
 
+    @property
+    def text_column(self) -> str | None:
+        """The column, for a field that takes a column's text with nothing else done to
+        it (a record id, a name): :meth:`evaluate` then reads it directly."""
+        found = self.__dict__.get("_text_column", "")
+        if found == "":
+            plain = set(self.spec) == {"column"} and _implied_type(self.prop) == "text"
+            found = self.__dict__["_text_column"] = self.spec["column"] if plain else None
+        return found  # type: ignore[no-any-return]
+
     def columns(self) -> list[str]:
         if "column" in self.spec:
             return [self.spec["column"]]
@@ -111,6 +121,11 @@ class Field:
         """The typed value, ``None`` when empty; raises :class:`ValueProblem`. A named
         parser's warnings (pieces it could not read and dropped) go to ``warnings``."""
         spec = self.spec
+        column = self.text_column
+        if column is not None:  # a column's text, as it is: what the rest makes of a non-empty string
+            text = values.get(column)
+            if type(text) is str and text:
+                return text.strip()
         value = self.raw(values, each)
         kind = spec.get("type") or _implied_type(self.prop)
         if isinstance(value, str) and "parse" in spec:
@@ -410,7 +425,7 @@ class Mapping:
             columns = self._spec_columns["(provenance)"] = tuple(
                 sorted({c for f in self.provenance.values() for c in f.columns()})
             )
-        cells = tuple(values.get(c) for c in columns)
+        cells = tuple([values.get(c) for c in columns])
         return self._memo("(provenance)", cells, lambda: self._evaluate_provenance(values))
 
     def _memo(self, name: str, cells: tuple[Any, ...], build: Any) -> Any:
@@ -479,7 +494,7 @@ class Mapping:
         columns = self._spec_columns.get(spec.name)
         if columns is None:
             columns = self._spec_columns[spec.name] = _entity_columns(spec)
-        cells = tuple(values.get(c) for c in columns)
+        cells = tuple([values.get(c) for c in columns])
         found: list[Entity] = self._memo(spec.name, cells, lambda: self._build(spec, values))
         return found
 
@@ -569,7 +584,7 @@ class Mapping:
             columns = self._spec_columns["(citation)"] = tuple(
                 sorted({c for f in self.citation.values() for c in f.columns()})
             )
-        cells = tuple(values.get(c) for c in columns)
+        cells = tuple([values.get(c) for c in columns])
         citation = self._memo("(citation)", cells, lambda: self._build_citation(values))
         if citation is not None:
             unit.citations.append(citation)

@@ -151,6 +151,7 @@ class Staging:
         self.interned: dict[tuple[str, ...], tuple[str, ...]] = {}
         self.own_source = self._intern((source.id,))  # what the file's own statements cite
         self.group_of = {kind: self.schema.group_of(kind) for kind in self.schema.nodes}
+        self.kept: dict[str, frozenset[str]] = {}  # the properties a kind's staged entities keep
         self.valid_ends: set[tuple[str, str | None, str | None]] = set()
         self.digests: dict[str, str] = {}  # version key -> digest (record id, for formats without ids)
         self.by_match: dict[str, set[str]] = defaultdict(set)  # a record's match value -> its entities
@@ -189,23 +190,21 @@ class Staging:
         for citation in unit.citations:
             assert citation.id is not None
             ids[citation.key] = (citation.id, citation)
-        sources = self._intern((self.source.id, *(c.id for c in unit.citations if c.id)))
+        cited = [c.id for c in unit.citations if c.id]
+        sources = self._intern((self.source.id, *cited)) if cited else self.own_source
         for entity in unit.entities:
-            node_id = self._resolve(entity)
-            kind = self.kind_of(node_id) or entity.kind
-            if self.group_of.get(kind) != self.group_of.get(entity.kind):
+            if entity.id is not None and not entity.props.get("identifiers"):
+                node_id = entity.id  # what _resolve answers, without the call: every deal has its id
+            else:
+                node_id = self._resolve(entity)
+            kind = self.kinds.get(node_id) or self.kind_of(node_id) or entity.kind
+            if kind != entity.kind and self.group_of.get(kind) != self.group_of.get(entity.kind):
                 return Rejected(unit.row, "(record)", f"{entity.props.get('name')!r} is a {kind} ({node_id}) "
                                 f"in the workspace, not a {entity.kind}", {}, unit.version_key)  # fmt: skip
             ids[entity.key] = (node_id, entity)
-        links = []
-        for relation in unit.relations:
-            ends = self._ends(relation, ids)
-            if isinstance(ends, str):
-                return Rejected(unit.row, "(reference)", ends, {}, unit.version_key)
-            problem = self._check_ends(relation.rel, ends, ids)
-            if problem:
-                return Rejected(unit.row, "(record)", problem, {}, unit.version_key)
-            links.append(((ends[0], relation.rel, ends[1]), relation.props))
+        links = self._links_of(unit, ids)
+        if isinstance(links, Rejected):
+            return links
         for node_id, entity in ids.values():
             self._stage_node(node_id, entity, sources, record)
             if self.cross_record:
@@ -221,6 +220,33 @@ class Staging:
             source_id = ids[reference.source][0]
             self.references.append((unit.row, source_id, record, reference))
         return None
+
+    def _links_of(
+        self, unit: Unit, ids: dict[str, tuple[str, Entity]]
+    ) -> list[tuple[tuple[str, str, str], dict[str, Any]]] | Rejected:
+        """The record's relations as link keys and properties, or why one cannot be made."""
+        links = []
+        new_kinds: dict[str, str] | None = None  # kinds of the record's entities new to the import
+        for relation in unit.relations:
+            source, target = ids.get(relation.source), ids.get(relation.target)
+            if source is not None and target is not None:
+                ends = (source[0], target[0])
+            else:
+                found = self._ends(relation, ids)
+                if isinstance(found, str):
+                    return Rejected(unit.row, "(reference)", found, {}, unit.version_key)
+                ends = found
+            kinds = self.kinds
+            if (relation.rel, kinds.get(ends[0]), kinds.get(ends[1])) not in self.valid_ends:  # else known good
+                if new_kinds is None:
+                    new_kinds = {}
+                    for node_id, entity in ids.values():  # the first entity holding an id gives its kind
+                        new_kinds.setdefault(node_id, entity.kind)
+                problem = self._check_ends(relation.rel, ends, new_kinds)
+                if problem:
+                    return Rejected(unit.row, "(record)", problem, {}, unit.version_key)
+            links.append(((ends[0], relation.rel, ends[1]), relation.props))
+        return links
 
     def resolve_references(self) -> list[tuple[int, str, str]]:
         """Stage the links records make to other records of the file by name; returns
@@ -251,12 +277,10 @@ class Staging:
             ends.append(node_id)
         return ends[0], ends[1]
 
-    def _check_ends(self, rel_name: str, ends: tuple[str, str], ids: dict[str, tuple[str, Entity]]) -> str | None:
-        triple = (rel_name, self.kinds.get(ends[0]), self.kinds.get(ends[1]))  # both staged before: the usual case
-        if triple in self.valid_ends:
-            return None
-        kinds = [self.kind_of(node_id) or next((e.kind for i, e in ids.values() if i == node_id), None)
-                 for node_id in ends]  # fmt: skip
+    def _check_ends(self, rel_name: str, ends: tuple[str, str], new_kinds: dict[str, str]) -> str | None:
+        """Why a link of ``rel_name`` cannot join ``ends``, or None; ``new_kinds``: the kinds
+        the record gives its entities, for those neither the import nor the store knows."""
+        kinds = [self.kind_of(node_id) or new_kinds.get(node_id) for node_id in ends]
         triple = (rel_name, kinds[0], kinds[1])
         if triple in self.valid_ends:
             return None
@@ -287,16 +311,15 @@ class Staging:
         staged = self.nodes.get(node_id)
         if staged is None:
             kind = self.kind_of(node_id) or entity.kind
-            allowed = self.schema.node_properties(kind)
-            props = {k: v for k, v in entity.props.items() if k in allowed and k not in ("sources", "records")}
+            props = self._own_props(kind, entity.props)
             staged = self.nodes[node_id] = _Staged(kind, props, seen=entity.props)
             self.kinds[node_id] = kind
             if kind not in REFERENCE_KINDS:
                 self.resolver.index(node_id, kind, props, staged=True)
         elif staged.seen is not entity.props and not staged.absorbs(entity.props):
-            allowed = self.schema.node_properties(staged.kind)
-            props = {k: v for k, v in entity.props.items() if k in allowed and k not in ("sources", "records")}
-            staged.merge(props, entity.props, owned=False, has_aliases="aliases" in allowed)
+            props = self._own_props(staged.kind, entity.props)
+            has_aliases = "aliases" in self.schema.node_properties(staged.kind)
+            staged.merge(props, entity.props, owned=False, has_aliases=has_aliases)
             staged.seen = entity.props
             if props.get("identifiers"):
                 self.resolver.index(node_id, staged.kind, props, staged=True)
@@ -306,6 +329,17 @@ class Staging:
                 staged.cite(self._intern((*own, *sources)), record, self._intern)
             else:
                 staged.cite(sources if entity.kind != "Source" else self.own_source, record, self._intern)
+
+    def _own_props(self, kind: str, props: dict[str, Any]) -> dict[str, Any]:
+        """``props`` without what a ``kind`` cannot hold and without provenance (staged
+        apart); ``props`` itself when nothing goes, which is safe: staged properties
+        are never changed in place (merges make new dicts, :meth:`_Staged.full_props` copies)."""
+        kept = self.kept.get(kind)
+        if kept is None:
+            kept = self.kept[kind] = frozenset(self.schema.node_properties(kind)) - {"sources", "records"}
+        if props.keys() <= kept:
+            return props
+        return {k: v for k, v in props.items() if k in kept}
 
     def apply(self) -> Applied:
         """Merge the staged records into the store: one validated write, in bulk."""
