@@ -34,7 +34,7 @@ from dualtrace.graph import collector
 from dualtrace.graph.errors import RecordProblem, ValidationFailed, WorkspaceError
 from dualtrace.graph.lock import held_here, lock_path
 from dualtrace.graph.model import Link, Node
-from dualtrace.graph.schema import Schema, load_schema
+from dualtrace.graph.schema import Problem, Schema, load_schema
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -254,7 +254,7 @@ class EmbeddedStore:
 
     def link_props(self, key: tuple[str, str, str]) -> dict[str, Any] | None:
         """The properties of the link ``(source, rel, target)``, or None if there is none."""
-        props: dict[str, Any] | None = self.graph.get_edge_data(key[0], key[2], key=key[1])
+        props: dict[str, Any] | None = self._graph._succ.get(key[0], _EMPTY).get(key[2], _EMPTY).get(key[1])
         return props
 
     def counts(self) -> dict[str, int]:
@@ -269,16 +269,32 @@ class EmbeddedStore:
     # -- writing ---------------------------------------------------------------
 
     def add(
-        self, nodes: Iterable[Node] = (), links: Iterable[Link] = (), *, where: str = "input", validate: bool = True
+        self,
+        nodes: Iterable[Node] = (),
+        links: Iterable[Link] = (),
+        *,
+        where: str = "input",
+        validate: bool = True,
+        adopt: bool = False,
     ) -> None:
         """Add or update nodes, then links, as one unit: if any record breaks the
-        schema nothing is added and :class:`ValidationFailed` lists every problem."""
+        schema nothing is added and :class:`ValidationFailed` lists every problem.
+
+        The store keeps copies of the properties, unless ``adopt``: then the caller
+        hands them over (an import's freshly built dicts) and the store keeps the
+        very objects, written into networkx's adjacency in bulk (see :func:`_adopt`).
+        Several links may then share one properties dict (an import gives the links
+        of one record one provenance): the store never changes a stored dict in
+        place, it replaces it (see :func:`put_link`), so sharing is safe."""
         nodes = list(nodes)
         links = list(links)
         if validate:
             self._validate(nodes, links, where)
         self.touch()
         graph = self.graph
+        if adopt:
+            _adopt(graph, nodes, links)
+            return
         for node in nodes:
             graph.add_node(node.id, kind=node.kind, props=dict(node.props))
         for link in links:
@@ -294,18 +310,19 @@ class EmbeddedStore:
         self.graph.remove_edge(link.source, link.target, key=link.rel)
 
     def _validate(self, nodes: list[Node], links: list[Link], where: str) -> None:
+        """Raise :class:`ValidationFailed` listing every problem of the records, numbered
+        by their place in ``nodes`` and ``links``."""
         problems: list[RecordProblem] = []
         for index, node in enumerate(nodes, start=1):
             problems += [
                 RecordProblem(where, index, p.field, f"{node.id}: {p.message}") for p in self.schema.validate_node(node)
             ]
-        kind_of = _KindLookup(self, {node.id: node.kind for node in nodes})
+        check = _LinkChecks(self, {node.id: node.kind for node in nodes})
         for index, link in enumerate(links, start=1):
-            label = f"{link.source} -[{link.rel}]-> {link.target}"
-            problems += [
-                RecordProblem(where, index, p.field, f"{label}: {p.message}")
-                for p in self.schema.validate_link(link, kind_of)
-            ]
+            found = check.problems(link)
+            if found:
+                label = f"{link.source} -[{link.rel}]-> {link.target}"
+                problems += [RecordProblem(where, index, p.field, f"{label}: {p.message}") for p in found]
         if problems:
             raise ValidationFailed(problems)
 
@@ -333,13 +350,47 @@ class EmbeddedStore:
 
 
 def put_link(graph: nx.MultiDiGraph, source: str, rel: str, target: str, props: dict[str, Any]) -> None:
-    """Add the link, or replace the properties of the one already there (a copy of
-    ``props``, so the caller's dict and the graph's never alias). A link's networkx
-    edge data *is* its properties."""
+    """Add the link, or replace the properties of the one already there, with a copy
+    of ``props`` (so the caller's dict and the graph's never alias). A link's networkx
+    edge data *is* its properties. The stored dict is replaced, never cleared and
+    refilled: an import may have left one dict shared by several links."""
     graph.add_edge(source, target, key=rel)
-    data = graph._succ[source][target][rel]
-    data.clear()
-    data.update(props)
+    graph._succ[source][target][rel] = dict(props)  # the key dict _pred[target][source] holds too
+
+
+def _adopt(graph: nx.MultiDiGraph, nodes: list[Node], links: list[Link]) -> None:
+    """Write nodes and links into networkx's adjacency dicts directly, keeping the
+    very properties objects (:meth:`EmbeddedStore.add` with ``adopt``).
+
+    Why: ``add_node`` and ``add_edge`` cost most of a large import's merge (a million
+    calls, each checking, creating and updating dicts it then throws away). The
+    result is what those calls make, in the same order (tests/test_store.py compares
+    the two): a new node gets empty outgoing and incoming dicts, an existing node
+    its kind and props replaced; a link's key dict is shared by ``_succ`` and
+    ``_pred``; an existing link's properties are replaced, not changed in place."""
+    node_data, succ, pred = graph._node, graph._succ, graph._pred
+    for node in nodes:
+        data = node_data.get(node.id)
+        if data is None:
+            succ[node.id] = {}
+            pred[node.id] = {}
+            node_data[node.id] = {"kind": node.kind, "props": node.props}
+        else:
+            data["kind"] = node.kind
+            data["props"] = node.props
+    for link in links:
+        for end in (link.source, link.target):
+            if end not in succ:  # not a node (an unvalidated add): networkx would add it bare
+                graph.add_node(end)
+        targets = succ[link.source]
+        keyed = targets.get(link.target)
+        if keyed is None:
+            keyed = targets[link.target] = {}
+            pred[link.target][link.source] = keyed
+        keyed[link.rel] = link.props
+    cache = getattr(graph, "__networkx_cache__", None)  # what networkx's own writes clear (backends' copies)
+    if cache:
+        cache.clear()
 
 
 def _fill(graph: nx.MultiDiGraph, nodes: dict[str, Any], links: dict[str, Any]) -> None:
@@ -533,6 +584,45 @@ def _clear_leftovers(workspace: Path) -> list[Path]:
         return remove_leftovers(workspace)
     finally:
         lock.release()
+
+
+class _LinkChecks:
+    """:meth:`Schema.validate_link` for the links of one :meth:`EmbeddedStore.add`, with
+    what links share checked once: the kinds at both ends (a million deals join the
+    same few kinds), and a properties object several links share (an import gives a
+    record's links one provenance). Only a link with a problem is checked in full,
+    so its problems are worded exactly as validate_link words them."""
+
+    def __init__(self, store: EmbeddedStore, pending: dict[str, str]):
+        self.schema = store.schema
+        self.store = store
+        self.pending = pending  # kinds of the nodes being added
+        self.kind_of = _KindLookup(store, pending)
+        self.good_ends: set[tuple[str, str | None, str | None]] = set()
+        # (id of a properties object, id of its relationship's checks) -> (the object, kept alive
+        # so that its id is not reused, and its problems)
+        self.props: dict[tuple[int, int], tuple[dict[str, Any], list[Problem]]] = {}
+
+    def _kind(self, node_id: str) -> str | None:
+        kind = self.pending.get(node_id)
+        return self.store.kind_of(node_id) if kind is None else kind
+
+    def problems(self, link: Link) -> list[Problem]:
+        ends = (link.rel, self._kind(link.source), self._kind(link.target))
+        if ends in self.good_ends:
+            found: list[Problem] = []
+        else:
+            checked = self.schema.validate_link_ends(link, self.kind_of)
+            if checked is None:  # an unknown relationship
+                return self.schema.validate_link(link, self.kind_of)
+            if not checked:
+                self.good_ends.add(ends)
+            found = checked
+        key = (id(link.props), id(self.schema.link_checks(link.rel)))
+        memo = self.props.get(key)
+        if memo is None:
+            memo = self.props[key] = (link.props, self.schema.validate_link_props(link.rel, link.props, self.kind_of))
+        return found + memo[1] if memo[1] else found
 
 
 class _KindLookup(dict[str, str]):

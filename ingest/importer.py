@@ -204,7 +204,7 @@ def run_import(
     for name in ("nodes_added", "nodes_updated", "links_added", "links_updated", "unchanged"):
         setattr(report, name, getattr(applied, name))
     report.entities_added = [i for i in applied.new_ids if i != version.source.id]
-    report.links_added_keys = [list(key) for key in applied.new_links]
+    report.links_added_keys = applied.new_links
     report.links_changed = [[*key[:3], key[3]] for key in applied.changed_links]
     if changes.removed:
         _end_dropped(store, version, staged_links, report)

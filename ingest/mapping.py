@@ -69,6 +69,16 @@ class Field:
     prop: PropertySpec | None = None
     where: str = ""
 
+    @property
+    def text_column(self) -> str | None:
+        """The column, for a field that takes a column's text with nothing else done to
+        it (a record id, a name): :meth:`evaluate` then reads it directly."""
+        found = self.__dict__.get("_text_column", "")
+        if found == "":
+            plain = set(self.spec) == {"column"} and _implied_type(self.prop) == "text"
+            found = self.__dict__["_text_column"] = self.spec["column"] if plain else None
+        return found  # type: ignore[no-any-return]
+
     def columns(self) -> list[str]:
         if "column" in self.spec:
             return [self.spec["column"]]
@@ -111,6 +121,11 @@ class Field:
         """The typed value, ``None`` when empty; raises :class:`ValueProblem`. A named
         parser's warnings (pieces it could not read and dropped) go to ``warnings``."""
         spec = self.spec
+        column = self.text_column
+        if column is not None:  # a column's text, as it is: what the rest makes of a non-empty string
+            text = values.get(column)
+            if type(text) is str and text:
+                return text.strip()
         value = self.raw(values, each)
         kind = spec.get("type") or _implied_type(self.prop)
         if isinstance(value, str) and "parse" in spec:
@@ -231,10 +246,17 @@ class Mapping:
     _warnings: list[tuple[str, str]] = field(default_factory=list, repr=False)
     _cache: dict[tuple[str, tuple[Any, ...]], Any] = field(default_factory=dict, repr=False)
     _spec_columns: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _countries: dict[str, Entity] = field(default_factory=dict, repr=False)  # Country entities by code
 
     @property
     def slug(self) -> str:
-        return slugify(str(self.dataset["id"]).removeprefix("source:"))[:60]
+        """The dataset's id as a slug, for the ids of its deals and citations (asked for
+        on every record: kept, and made again only if the dataset's id changed)."""
+        dataset_id = str(self.dataset["id"])
+        cached = self.__dict__.get("_slug")
+        if cached is None or cached[0] != dataset_id:
+            cached = self.__dict__["_slug"] = (dataset_id, slugify(dataset_id.removeprefix("source:"))[:60])
+        return cached[1]
 
     def used_columns(self) -> set[str]:
         fields: list[Field] = [*self.provenance.values(), *self.citation.values()]
@@ -290,7 +312,8 @@ class Mapping:
             return Rejected(record.number, exc.column, exc.message, values, self._version_key(record, digest))
         unit.warnings = self._warnings
         unit.digest = digest
-        unit.version_key = self._version_key(record, digest)
+        if self.record_id is None:
+            unit.version_key = f"content:{digest}" if digest else None
         return unit
 
     def _version_key(self, record: Record, digest: str | None) -> str | None:
@@ -305,6 +328,11 @@ class Mapping:
         return str(value) if value not in (None, "") else None
 
     def _check_cells(self, values: dict[str, Any]) -> tuple[str, str] | None:
+        """The first column whose cell is not text a mapping can read, and why."""
+        texts = [value for column in self.used_columns_cache if isinstance(value := values.get(column), str)]
+        joined = "".join(texts)
+        if not CONTROL_RE.search(joined) and "\ufffd" not in joined and max(map(len, texts), default=0) <= MAX_CELL:
+            return None  # every cell at once, the usual answer; else cell by cell, to name the column
         for column in self.used_columns_cache:
             value = values.get(column)
             if isinstance(value, str):
@@ -344,19 +372,25 @@ class Mapping:
         self._warnings.extend((column, note) for note in notes)
         return value
 
-    def _record_id(self, record: Record) -> str:
+    def _record_id(self, record: Record) -> tuple[str, str | None]:
+        """The record's id (its row when it has none) and version key (see
+        :meth:`_version_key`, which it equals: the value is evaluated once)."""
         if self.record_id is None:
-            return f"row-{record.number}"
+            return f"row-{record.number}", None
         value = self._value(self.record_id, record.values, "record_id")
-        return str(value) if value not in (None, "") else f"row-{record.number}"
+        if value in (None, ""):
+            return f"row-{record.number}", None
+        return str(value), str(value)
 
     def _apply(self, record: Record) -> Unit:
         values = record.values
-        unit = Unit(row=record.number, record_id=self._record_id(record))
+        record_id, version_key = self._record_id(record)
+        unit = Unit(row=record.number, record_id=record_id, version_key=version_key)
         provenance, approx_note = self._provenance(values)
         keys: dict[str, list[str]] = {}
+        countries: set[str] = set()  # the countries this record's entities are located in
         for entity in self.entities.values():
-            keys[entity.name] = self._entities(entity, values, unit, provenance)
+            keys[entity.name] = self._entities(entity, values, unit, provenance, countries)
         for link in self.links:
             # Relations share one props dict (often the memoised provenance itself): read-only downstream.
             props = provenance
@@ -391,7 +425,7 @@ class Mapping:
             columns = self._spec_columns["(provenance)"] = tuple(
                 sorted({c for f in self.provenance.values() for c in f.columns()})
             )
-        cells = tuple(values.get(c) for c in columns)
+        cells = tuple([values.get(c) for c in columns])
         return self._memo("(provenance)", cells, lambda: self._evaluate_provenance(values))
 
     def _memo(self, name: str, cells: tuple[Any, ...], build: Any) -> Any:
@@ -433,38 +467,45 @@ class Mapping:
         props.setdefault("status", "reported")
         return props, approx
 
-    def _entities(self, spec: EntitySpec, values: dict[str, Any], unit: Unit, provenance: dict[str, Any]) -> list[str]:
+    def _entities(
+        self, spec: EntitySpec, values: dict[str, Any], unit: Unit, provenance: dict[str, Any], countries: set[str]
+    ) -> list[str]:
+        """Add the entities ``spec`` makes of the record to ``unit`` (with the country each
+        party is located in); returns their keys."""
         keys = []
-        for index, (props, fixed_id) in enumerate(self._built(spec, values)):
-            entity_id = fixed_id
-            if entity_id is None and spec.kind == "Transfer":
-                entity_id = f"transfer:{self.slug}-{slugify(unit.record_id)}"[:120]
-            entity = Entity(f"{unit.row}.{spec.name}.{index}", spec.kind, props, entity_id)
+        for built in self._built(spec, values):
+            entity = built
+            if entity.id is None and spec.kind == "Transfer":  # a deal: the record's own
+                record_slug = slugify(unit.record_id)
+                entity = Entity(built.key, built.kind, built.props, f"transfer:{self.slug}-{record_slug}"[:120])
             unit.entities.append(entity)
             keys.append(entity.key)
-            if entity.kind in ("Organization", "GovernmentBuyer") and props.get("country"):
-                keys_country = self._country_entity(props["country"], unit)
-                unit.relations.append(Relation(entity.key, "LOCATED_IN", keys_country, provenance))
+            country = entity.props.get("country") if entity.kind in ("Organization", "GovernmentBuyer") else None
+            if country:
+                country_key = self._country_entity(country, unit, countries)
+                unit.relations.append(Relation(entity.key, "LOCATED_IN", country_key, provenance))
         return keys
 
-    def _built(self, spec: EntitySpec, values: dict[str, Any]) -> list[tuple[dict[str, Any], str | None]]:
+    def _built(self, spec: EntitySpec, values: dict[str, Any]) -> list[Entity]:
         """The entities ``spec`` makes of ``values``, memoised on the cells it reads:
         a vendor named in a million rows is built and checked once. The result is
-        shared between rows and must not be changed."""
+        shared between rows and must not be changed. Keys are unique within a record
+        (``spec.index``), so one Entity serves every record that names it."""
         columns = self._spec_columns.get(spec.name)
         if columns is None:
             columns = self._spec_columns[spec.name] = _entity_columns(spec)
-        cells = tuple(values.get(c) for c in columns)
-        return self._memo(spec.name, cells, lambda: self._build(spec, values))
+        cells = tuple([values.get(c) for c in columns])
+        found: list[Entity] = self._memo(spec.name, cells, lambda: self._build(spec, values))
+        return found
 
-    def _build(self, spec: EntitySpec, values: dict[str, Any]) -> list[tuple[dict[str, Any], str | None]]:
+    def _build(self, spec: EntitySpec, values: dict[str, Any]) -> list[Entity]:
         if spec.when and not all(_holds(rule, values) for rule in spec.when):
             return []
         items: list[Any] = [None]
         if spec.each is not None:
             found = self._value(spec.each, values, f"entities.{spec.name}.each")
             items = found if isinstance(found, list) else ([] if found is None else [found])
-        built = []
+        built: list[Entity] = []
         for item in items:
             props: dict[str, Any] = {}
             for name, fld in spec.properties.items():
@@ -475,7 +516,7 @@ class Mapping:
                     props[name] = value
             entity = self._entity(spec, props, values, item)
             if entity is not None:
-                built.append(entity)
+                built.append(Entity(f"{spec.name}.{len(built)}", spec.kind, entity[0], entity[1]))
         return built
 
     def _entity(
@@ -521,16 +562,34 @@ class Mapping:
             raise _RowProblem(_first_column(spec, (first.field,)), f"{spec.name}.{first.field}: {first.message}")
         return props, entity_id
 
-    def _country_entity(self, code: str, unit: Unit) -> str:
-        key = f"{unit.row}.country.{code}"
-        if not any(e.key == key for e in unit.entities):
-            props = _COUNTRY_PROPS.get(code)
-            if props is None:
-                props = _COUNTRY_PROPS[code] = {"name": country_name(code), "iso2": code}
-            unit.entities.append(Entity(key, "Country", props, f"country:{code}"))
+    def _country_entity(self, code: str, unit: Unit, countries: set[str]) -> str:
+        """The key of the Country ``code`` in ``unit``, added when the record has none yet."""
+        key = f"country.{code}"
+        if code not in countries:
+            countries.add(code)
+            entity = self._countries.get(code)
+            if entity is None:
+                props = _COUNTRY_PROPS.get(code)
+                if props is None:
+                    props = _COUNTRY_PROPS[code] = {"name": country_name(code), "iso2": code}
+                entity = self._countries[code] = Entity(key, "Country", props, f"country:{code}")
+            unit.entities.append(entity)
         return key
 
     def _citation(self, values: dict[str, Any], unit: Unit) -> None:
+        """The record's citation: a Source of its own (memoised like entities: twenty
+        thousand reports cited by a million rows are built twenty thousand times)."""
+        columns = self._spec_columns.get("(citation)")
+        if columns is None:
+            columns = self._spec_columns["(citation)"] = tuple(
+                sorted({c for f in self.citation.values() for c in f.columns()})
+            )
+        cells = tuple([values.get(c) for c in columns])
+        citation = self._memo("(citation)", cells, lambda: self._build_citation(values))
+        if citation is not None:
+            unit.citations.append(citation)
+
+    def _build_citation(self, values: dict[str, Any]) -> Entity | None:
         props: dict[str, Any] = {}
         for name, fld in self.citation.items():
             value = self._value(fld, values, f"citation.{name}")
@@ -539,7 +598,7 @@ class Mapping:
             if value is not None:
                 props[name] = value
         if not props.get("title") and not props.get("url"):
-            return
+            return None
         if props.get("url") and not re.match(r"^https?://\S+$", props["url"]):
             props.setdefault("note", f"Link as given: {props['url']}")
             props.pop("url")
@@ -548,7 +607,7 @@ class Mapping:
         props.setdefault("publisher", f"not stated (cited by {self.dataset['title']})")
         props.setdefault("kind", "other")
         ident = slugify(props.get("url") or props["title"])[:80]
-        unit.citations.append(Entity(f"{unit.row}.citation", "Source", props, id=f"source:{self.slug}-{ident}"))
+        return Entity("citation", "Source", props, id=f"source:{self.slug}-{ident}")
 
 
 _COUNTRY_PROPS: dict[str, dict[str, str]] = {}

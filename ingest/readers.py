@@ -128,6 +128,15 @@ def _cell(value: Any, nulls: tuple[str, ...]) -> Any:
     return value
 
 
+def _csv_values(columns: list[str], row: list[str], nulls: tuple[str, ...]) -> dict[str, Any]:
+    """A CSV row's cells by column, as :func:`_cell` reads them (written out: a million
+    rows of a dozen cells make a call per cell count)."""
+    if nulls:
+        return {column: (text if (text := cell.strip()) and text not in nulls else None)
+                for column, cell in zip(columns, row, strict=False)}  # fmt: skip
+    return {column: (cell.strip() or None) for column, cell in zip(columns, row, strict=False)}
+
+
 def _without_eof_marker(lines: Iterable[str]) -> Iterator[str]:
     for line in lines:
         if line.strip("\r\n") == EOF_MARKER:
@@ -178,11 +187,10 @@ def _read_csv(path: Path, options: ReadOptions, problems: list[RecordProblem]) -
         for number, row in _rows(reader, str(path), first_row, problems):
             if number < first_row + options.skip_after_header:
                 continue
-            if not any(cell.strip() for cell in row):
+            if not "".join(row).strip():  # every cell blank (one string: faster than cell by cell)
                 continue
             seen_any = True
-            values = {column: _cell(cell, nulls) for column, cell in zip(columns, row, strict=False)}
-            yield Record(number, values, len(row), len(columns))
+            yield Record(number, _csv_values(columns, row, nulls), len(row), len(columns))
         if not seen_any:
             raise FileRejected(f"{path}: no rows after the header (columns: {', '.join(columns)})")
 

@@ -26,6 +26,7 @@ from dualtrace.ingest.staging import Entity, Rejected, Relation, Unit
 REFERENCE_KINDS = ("Country", "Source")
 UNREFERENCED_KINDS = ("Country", "Source", "List", "Regime")  # never the record a reference names
 CHANGE_FIELDS = ("status", "since", "until", "sources")  # what `dualtrace changes` reports of a link
+ABSORBED_KEPT = 32  # props objects remembered per staged entity or link as merged without effect
 
 
 @dataclass(slots=True)
@@ -39,21 +40,46 @@ class _Staged:
     sources: tuple[str, ...] = ()  # interned: links citing the same sources share one tuple
     records: str | list[str] = ""  # one record id as a plain string until a second arrives
     seen: Any = None  # the last props object merged in: the same object again needs no merge
+    # props objects whose merge left ``props`` as it is (by id, with the object, so the id
+    # stays its own): merging one again would change nothing. Emptied when ``props`` changes.
+    absorbed: dict[int, Any] | None = None
 
     def cite(self, sources: tuple[str, ...], record: str, intern: Callable[[tuple[str, ...]], tuple[str, ...]]) -> None:
-        if sources is not self.sources:
-            if not self.sources:
+        current = self.sources
+        if sources is not current:
+            if not current:
                 self.sources = sources
-            else:
-                merged = self.sources + tuple(s for s in sources if s not in self.sources)
-                self.sources = intern(merged[:MAX_RECORDS])
-        if not self.records:
+            elif len(current) != MAX_RECORDS:  # a full tuple (interned, like every tuple here) stays as it is
+                extra = [s for s in sources if s not in current]
+                if extra or len(current) > MAX_RECORDS:
+                    self.sources = intern((current + tuple(extra))[:MAX_RECORDS])
+        records = self.records
+        if not records:
             self.records = record
-        elif isinstance(self.records, str):
-            if self.records != record:
-                self.records = [self.records, record]
-        elif len(self.records) < MAX_RECORDS and self.records[-1] != record:
-            self.records.append(record)
+        elif isinstance(records, str):
+            if records != record:
+                self.records = [records, record]
+        elif len(records) < MAX_RECORDS and records[-1] != record:
+            records.append(record)
+
+    def merge(self, props: dict[str, Any], made_of: Any, **how: Any) -> None:
+        """Merge ``props`` (made of the record's ``made_of``, which it may be) into the
+        staged properties with :func:`merge_props`, which never changes either dict.
+        When nothing changes, ``made_of`` is remembered, and not merged again while
+        the staged properties stay the same object: the answer would be the same."""
+        merged = merge_props(self.props, props, **how)
+        if merged is not self.props:
+            self.props = merged
+            self.absorbed = None
+            return
+        if self.absorbed is None:
+            self.absorbed = {}
+        if len(self.absorbed) < ABSORBED_KEPT:
+            self.absorbed[id(made_of)] = made_of
+
+    def absorbs(self, made_of: Any) -> bool:
+        """Whether merging what ``made_of`` says was found to change nothing (see :meth:`merge`)."""
+        return self.absorbed is not None and id(made_of) in self.absorbed
 
     def full_props(
         self, file_date: str, with_provenance: bool, shared: dict[tuple[str, ...], list[str]]
@@ -76,7 +102,7 @@ class Applied:
     """What :meth:`Staging.apply` changed."""
 
     new_ids: list[str]
-    new_links: list[tuple[str, str, str]] = field(default_factory=list)
+    new_links: list[list[str]] = field(default_factory=list)  # [source, rel, target], as the import log keeps them
     changed_links: list[tuple[str, str, str, list[str]]] = field(default_factory=list)  # key and what changed
     renamed_ids: list[str] = field(default_factory=list)  # entities already there that gained a name or alias
     nodes_added: int = 0
@@ -123,6 +149,9 @@ class Staging:
         self.resolved: dict[tuple[Any, ...], str] = {}
         self.kinds: dict[str, str] = {source.id: "Source"}
         self.interned: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self.own_source = self._intern((source.id,))  # what the file's own statements cite
+        self.group_of = {kind: self.schema.group_of(kind) for kind in self.schema.nodes}
+        self.kept: dict[str, frozenset[str]] = {}  # the properties a kind's staged entities keep
         self.valid_ends: set[tuple[str, str | None, str | None]] = set()
         self.digests: dict[str, str] = {}  # version key -> digest (record id, for formats without ids)
         self.by_match: dict[str, set[str]] = defaultdict(set)  # a record's match value -> its entities
@@ -161,23 +190,21 @@ class Staging:
         for citation in unit.citations:
             assert citation.id is not None
             ids[citation.key] = (citation.id, citation)
-        sources = self._intern((self.source.id, *(c.id for c in unit.citations if c.id)))
+        cited = [c.id for c in unit.citations if c.id]
+        sources = self._intern((self.source.id, *cited)) if cited else self.own_source
         for entity in unit.entities:
-            node_id = self._resolve(entity)
-            kind = self.kind_of(node_id) or entity.kind
-            if self.schema.group_of(kind) != self.schema.group_of(entity.kind):
+            if entity.id is not None and not entity.props.get("identifiers"):
+                node_id = entity.id  # what _resolve answers, without the call: every deal has its id
+            else:
+                node_id = self._resolve(entity)
+            kind = self.kinds.get(node_id) or self.kind_of(node_id) or entity.kind
+            if kind != entity.kind and self.group_of.get(kind) != self.group_of.get(entity.kind):
                 return Rejected(unit.row, "(record)", f"{entity.props.get('name')!r} is a {kind} ({node_id}) "
                                 f"in the workspace, not a {entity.kind}", {}, unit.version_key)  # fmt: skip
             ids[entity.key] = (node_id, entity)
-        links = []
-        for relation in unit.relations:
-            ends = self._ends(relation, ids)
-            if isinstance(ends, str):
-                return Rejected(unit.row, "(reference)", ends, {}, unit.version_key)
-            problem = self._check_ends(relation.rel, ends, ids)
-            if problem:
-                return Rejected(unit.row, "(record)", problem, {}, unit.version_key)
-            links.append(((ends[0], relation.rel, ends[1]), relation.props))
+        links = self._links_of(unit, ids)
+        if isinstance(links, Rejected):
+            return links
         for node_id, entity in ids.values():
             self._stage_node(node_id, entity, sources, record)
             if self.cross_record:
@@ -194,6 +221,33 @@ class Staging:
             self.references.append((unit.row, source_id, record, reference))
         return None
 
+    def _links_of(
+        self, unit: Unit, ids: dict[str, tuple[str, Entity]]
+    ) -> list[tuple[tuple[str, str, str], dict[str, Any]]] | Rejected:
+        """The record's relations as link keys and properties, or why one cannot be made."""
+        links = []
+        new_kinds: dict[str, str] | None = None  # kinds of the record's entities new to the import
+        for relation in unit.relations:
+            source, target = ids.get(relation.source), ids.get(relation.target)
+            if source is not None and target is not None:
+                ends = (source[0], target[0])
+            else:
+                found = self._ends(relation, ids)
+                if isinstance(found, str):
+                    return Rejected(unit.row, "(reference)", found, {}, unit.version_key)
+                ends = found
+            kinds = self.kinds
+            if (relation.rel, kinds.get(ends[0]), kinds.get(ends[1])) not in self.valid_ends:  # else known good
+                if new_kinds is None:
+                    new_kinds = {}
+                    for node_id, entity in ids.values():  # the first entity holding an id gives its kind
+                        new_kinds.setdefault(node_id, entity.kind)
+                problem = self._check_ends(relation.rel, ends, new_kinds)
+                if problem:
+                    return Rejected(unit.row, "(record)", problem, {}, unit.version_key)
+            links.append(((ends[0], relation.rel, ends[1]), relation.props))
+        return links
+
     def resolve_references(self) -> list[tuple[int, str, str]]:
         """Stage the links records make to other records of the file by name; returns
         (row, column, warning) for each reference that names no record, or several."""
@@ -207,8 +261,7 @@ class Staging:
                 warnings.append((row, f"links.{reference.rel}", f"{reference.value!r} names {found} in this file; "
                                  f"the {reference.rel} link was dropped"))  # fmt: skip
                 continue
-            sources = self._intern((self.source.id,))
-            self._stage_link((source_id, reference.rel, targets.pop()), reference.props, sources, record)
+            self._stage_link((source_id, reference.rel, targets.pop()), reference.props, self.own_source, record)
         return warnings
 
     def _ends(self, relation: Relation, ids: dict[str, tuple[str, Entity]]) -> tuple[str, str] | str:
@@ -224,9 +277,10 @@ class Staging:
             ends.append(node_id)
         return ends[0], ends[1]
 
-    def _check_ends(self, rel_name: str, ends: tuple[str, str], ids: dict[str, tuple[str, Entity]]) -> str | None:
-        kinds = [self.kind_of(node_id) or next((e.kind for i, e in ids.values() if i == node_id), None)
-                 for node_id in ends]  # fmt: skip
+    def _check_ends(self, rel_name: str, ends: tuple[str, str], new_kinds: dict[str, str]) -> str | None:
+        """Why a link of ``rel_name`` cannot join ``ends``, or None; ``new_kinds``: the kinds
+        the record gives its entities, for those neither the import nor the store knows."""
+        kinds = [self.kind_of(node_id) or new_kinds.get(node_id) for node_id in ends]
         triple = (rel_name, kinds[0], kinds[1])
         if triple in self.valid_ends:
             return None
@@ -249,24 +303,23 @@ class Staging:
         staged = self.links.get(key)
         if staged is None:
             staged = self.links[key] = _Staged(key[1], props)
-        elif staged.props is not props and staged.props != props:
-            staged.props = merge_props(staged.props, props, owned=False)
+        elif staged.props is not props and not staged.absorbs(props) and staged.props != props:
+            staged.merge(props, props, owned=False)
         staged.cite(self._intern((*own_sources, *sources)) if own_sources else sources, record, self._intern)
 
     def _stage_node(self, node_id: str, entity: Entity, sources: tuple[str, ...], record: str) -> None:
         staged = self.nodes.get(node_id)
         if staged is None:
             kind = self.kind_of(node_id) or entity.kind
-            allowed = self.schema.node_properties(kind)
-            props = {k: v for k, v in entity.props.items() if k in allowed and k not in ("sources", "records")}
+            props = self._own_props(kind, entity.props)
             staged = self.nodes[node_id] = _Staged(kind, props, seen=entity.props)
             self.kinds[node_id] = kind
             if kind not in REFERENCE_KINDS:
                 self.resolver.index(node_id, kind, props, staged=True)
-        elif staged.seen is not entity.props:
-            allowed = self.schema.node_properties(staged.kind)
-            props = {k: v for k, v in entity.props.items() if k in allowed and k not in ("sources", "records")}
-            staged.props = merge_props(staged.props, props, owned=False, has_aliases="aliases" in allowed)
+        elif staged.seen is not entity.props and not staged.absorbs(entity.props):
+            props = self._own_props(staged.kind, entity.props)
+            has_aliases = "aliases" in self.schema.node_properties(staged.kind)
+            staged.merge(props, entity.props, owned=False, has_aliases=has_aliases)
             staged.seen = entity.props
             if props.get("identifiers"):
                 self.resolver.index(node_id, staged.kind, props, staged=True)
@@ -275,15 +328,32 @@ class Staging:
             if own:
                 staged.cite(self._intern((*own, *sources)), record, self._intern)
             else:
-                own_source = self._intern((self.source.id,))
-                staged.cite(sources if entity.kind != "Source" else own_source, record, self._intern)
+                staged.cite(sources if entity.kind != "Source" else self.own_source, record, self._intern)
+
+    def _own_props(self, kind: str, props: dict[str, Any]) -> dict[str, Any]:
+        """``props`` without what a ``kind`` cannot hold and without provenance (staged
+        apart); ``props`` itself when nothing goes, which is safe: staged properties
+        are never changed in place (merges make new dicts, :meth:`_Staged.full_props` copies)."""
+        kept = self.kept.get(kind)
+        if kept is None:
+            kept = self.kept[kind] = frozenset(self.schema.node_properties(kind)) - {"sources", "records"}
+        if props.keys() <= kept:
+            return props
+        return {k: v for k, v in props.items() if k in kept}
 
     def apply(self) -> Applied:
-        """Merge the staged records into the store."""
+        """Merge the staged records into the store: one validated write, in bulk."""
         applied = Applied([])
-        store = self.store
-        origin = self.dataset
         shared: dict[tuple[str, ...], list[str]] = {}
+        nodes = self._merged_nodes(applied, shared)
+        links = self._merged_links(applied, shared)
+        self.store.add(nodes, links, where=f"import of {self.dataset}", adopt=True)
+        return applied
+
+    def _merged_nodes(self, applied: Applied, shared: dict[tuple[str, ...], list[str]]) -> list[Node]:
+        """The staged entities that are new or change, with their properties merged
+        into the store's, in staging order."""
+        store = self.store
         nodes: list[Node] = []
         for node_id in list(self.nodes):  # in staging order, freeing each staged copy as it goes
             staged = self.nodes.pop(node_id)
@@ -291,12 +361,12 @@ class Staging:
             props = staged.full_props(self.file_date, kind not in REFERENCE_KINDS, shared)
             old = store.get(node_id)
             if old is None:
-                props["origin"] = origin
+                props["origin"] = self.dataset
                 nodes.append(Node(node_id, kind, props))
                 applied.nodes_added += 1
                 applied.new_ids.append(node_id)
                 continue
-            owned = self.owner and (node_id == self.source.id or old.props.get("origin") == origin)
+            owned = self.owner and (node_id == self.source.id or old.props.get("origin") == self.dataset)
             has_aliases = "aliases" in self.schema.node_properties(kind)
             merged = merge_props(old.props, props, owned=owned, has_aliases=has_aliases)
             if merged is old.props or merged == old.props:
@@ -306,18 +376,30 @@ class Staging:
                 applied.nodes_updated += 1
                 if merged.get("name") != old.props.get("name") or merged.get("aliases") != old.props.get("aliases"):
                     applied.renamed_ids.append(node_id)
+        return nodes
+
+    def _merged_links(self, applied: Applied, shared: dict[tuple[str, ...], list[str]]) -> list[Link]:
+        """The staged links that are new or change, in staging order. New links that one
+        record alone states, with the same provenance, share one properties dict (a
+        deal's four links hold one, not four): see :class:`_SharedProvenance`."""
+        store = self.store
+        one_record = _SharedProvenance()
         links: list[Link] = []
         for key in list(self.links):
-            staged_link = self.links.pop(key)
-            props = staged_link.full_props(self.file_date, True, shared)
+            staged = self.links.pop(key)
             old_props = store.link_props(key)
             if old_props is None:
-                props["origin"] = origin
+                props = one_record.get(staged)
+                if props is None:
+                    props = staged.full_props(self.file_date, True, shared)
+                    props["origin"] = self.dataset
+                    one_record.put(staged, props)
                 links.append(Link(key[0], key[1], key[2], props))
                 applied.links_added += 1
-                applied.new_links.append(key)
+                applied.new_links.append([key[0], key[1], key[2]])
                 continue
-            merged = merge_props(old_props, props, owned=self.owner and old_props.get("origin") == origin)
+            props = staged.full_props(self.file_date, True, shared)
+            merged = merge_props(old_props, props, owned=self.owner and old_props.get("origin") == self.dataset)
             if self.owner and "until" in merged and "until" not in props and merged["until"] in self.dropped_on:
                 # an earlier version ended it by dropping its record; this newer one holds it again
                 merged = {k: v for k, v in merged.items() if k != "until"}
@@ -329,5 +411,35 @@ class Staging:
                 fields = [f for f in CHANGE_FIELDS if merged.get(f) != old_props.get(f)]
                 if fields:
                     applied.changed_links.append((*key, fields))
-        store.add(nodes, links, where=f"import of {self.dataset}")
-        return applied
+        return links
+
+
+class _SharedProvenance:
+    """The properties dict of new links that one record alone states, for reuse by the
+    record's other new links with the same staged properties and sources: equal
+    inputs make equal dicts (:meth:`_Staged.full_props`), so one serves them all.
+
+    Why: most links of a large file are a deal's own (supplier, goods, end user),
+    each with the very same provenance; one dict per link was most of an import's
+    memory. Only the links of the record at hand are kept (a record's links are
+    staged one after another), so this holds a handful of dicts, not one per record.
+    The staged properties object is kept too: its ``id()`` is part of the key, and
+    must not be reused by another object while the key is held."""
+
+    def __init__(self) -> None:
+        self.record = ""
+        self.found: dict[tuple[int, tuple[str, ...]], tuple[dict[str, Any], dict[str, Any]]] = {}
+
+    def get(self, staged: _Staged) -> dict[str, Any] | None:
+        if not isinstance(staged.records, str) or staged.records != self.record:
+            return None
+        found = self.found.get((id(staged.props), staged.sources))
+        return None if found is None else found[1]
+
+    def put(self, staged: _Staged, props: dict[str, Any]) -> None:
+        if not isinstance(staged.records, str):
+            return
+        if staged.records != self.record:
+            self.record = staged.records
+            self.found.clear()
+        self.found[id(staged.props), staged.sources] = (staged.props, props)

@@ -79,5 +79,5 @@ class Rejected:
 
 def record_digest(values: dict[str, Any]) -> str:
     """A short fingerprint of a record's content (stable across runs and machines)."""
-    text = "\x1f".join(f"{k}\x1e{v}" for k, v in values.items())
+    text = "\x1f".join([f"{k}\x1e{v}" for k, v in values.items()])  # a list: faster to join than a generator
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()

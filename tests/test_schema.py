@@ -77,3 +77,34 @@ def test_link_ends_must_exist_and_have_allowed_kinds():
 def test_status_must_be_reported_confirmed_or_denied():
     link = Link("org:hikvision", "LOCATED_IN", "country:CN", {"status": "rumoured", "sources": ["source:s"]})
     assert fields(SCHEMA.validate_link(link, KINDS)) == {"status"}
+
+
+def test_the_quick_check_finds_what_the_full_check_finds():
+    """Valid records are checked in one pass (graph/schema.py, PropertyChecks); any
+    record the full check faults is given the full check's problems, in its order.
+    Every property of every kind, emptied, mistyped or unknown, two at a time."""
+    from itertools import combinations
+
+    from dualtrace.graph.schema import _check_properties
+
+    bad = {"string": [" ", 3], "text": ["", 0.5], "list": ["a", [""], [1], ["x", " "]], "date": ["2024-13", 2024],
+           "year": ["2020", 1800, True], "number": ["1", True], "country": ["cn", "CHN"], "enum": ["nope", None],
+           "url": ["ftp://x", "http://a b"]}  # fmt: skip
+    good = {"string": "x", "text": "t", "list": ["a"], "date": "2024-05", "year": 2020, "number": 1.5,
+            "country": "CN", "enum": None, "url": "https://example.org"}  # fmt: skip
+    checked = 0
+    for side, names in (("node", SCHEMA.nodes), ("link", SCHEMA.relationships)):
+        for name in names:
+            checks = SCHEMA._checks(side, name)
+            base = {p: spec.values[0] if spec.type == "enum" else good[spec.type] for p, spec in checks.specs.items()}
+            variants = [base, {**base, "unknown": 1}]
+            for prop, spec in checks.specs.items():
+                variants += [{k: v for k, v in base.items() if k != prop}, {**base, prop: ""}, {**base, prop: []}]
+                variants += [{**base, prop: value} for value in bad[spec.type]]
+            variants += [{**a, **b} for a, b in combinations(variants[2:40], 2)]
+            for props in variants:
+                assert checks.problems(props) == _check_properties(props, checks.specs), (name, props)
+                checked += 1
+    assert checked > 5000
+    assert SCHEMA.node_properties("Organization") is SCHEMA.node_properties("Organization")
+    assert SCHEMA.link_checks("MAKES") is SCHEMA.link_checks("ITEM_OF")  # the same properties: one verdict

@@ -251,6 +251,98 @@ def test_an_opened_workspace_is_the_graph_networkx_would_build(starter, tmp_path
     assert all(busiest not in opened.pred[n] and busiest not in opened.succ[n] for n in opened)
 
 
+def _adjacency(store: EmbeddedStore) -> tuple:
+    """Everything networkx holds, in its order: nodes, and links seen from both ends."""
+    graph = store.graph
+    succ = [(s, list(ts.items())) for s, ts in graph._succ.items()]
+    pred = [(t, [(s, list(keyed.items())) for s, keyed in ss.items()]) for t, ss in graph._pred.items()]
+    return list(graph._node.items()), succ, pred
+
+
+def _mixed_batch(starter: EmbeddedStore) -> tuple[list[Node], list[Link]]:
+    """New nodes and links, links to nodes already there, and changed nodes and links."""
+    nodes = [Node("org:newco", "Organization", {"name": "NewCo", "sources": ["source:seed-lawfare-2018"]})]
+    hikvision = starter.get("org:hikvision")
+    assert hikvision is not None
+    nodes.append(Node(hikvision.id, hikvision.kind, {**hikvision.props, "note": "changed"}))
+    shared = {"status": "reported", "sources": ["source:seed-lawfare-2018"]}
+    links = [
+        Link("org:newco", "LOCATED_IN", "country:CN", shared),
+        Link("org:newco", "PARTNER_OF", "org:hikvision", shared),
+    ]
+    old = next(link for link in starter.links() if link.rel == "MAKES")
+    links.append(Link(old.source, old.rel, old.target, {**old.props, "status": "denied"}))
+    links.append(Link(old.source, "PARTNER_OF", "org:newco", shared))
+    return nodes, links
+
+
+def test_adopting_records_builds_the_graph_the_public_api_builds(starter):
+    """An import writes its records into networkx's adjacency directly (graph/store.py,
+    _adopt): the nodes, links, their order and the key dicts shared by both ends are
+    what add_node/put_link make of the same records."""
+    nodes, links = _mixed_batch(starter)
+    stores = []
+    for adopt in (False, True):
+        store = EmbeddedStore()
+        store.add(starter.nodes(), starter.links(), validate=False)
+        store.add([Node(n.id, n.kind, dict(n.props)) for n in nodes], links, adopt=adopt)
+        stores.append(store)
+    copied, adopted = stores
+    assert _adjacency(adopted) == _adjacency(copied)
+    graph = adopted.graph
+    for source, targets in graph._succ.items():
+        for target, keyed in targets.items():
+            assert graph._pred[target][source] is keyed
+    assert adopted.link_props(("org:newco", "LOCATED_IN", "country:CN")) is links[0].props  # kept, not copied
+
+
+def test_links_sharing_one_properties_dict_change_one_at_a_time(starter):
+    """An import lets the links of one record share one properties dict. Every later
+    write replaces a link's dict instead of changing it in place, so the others keep
+    theirs: an update, an ended listing, a merge and its split."""
+    from dualtrace.ingest.merge import merge, split
+
+    store = EmbeddedStore()
+    store.add(starter.nodes(), starter.links(), validate=False)
+    nodes, links = _mixed_batch(starter)
+    store.add(nodes, links, adopt=True)
+    keys = [("org:newco", "LOCATED_IN", "country:CN"), ("org:newco", "PARTNER_OF", "org:hikvision")]
+    assert store.link_props(keys[0]) is store.link_props(keys[1])
+    before = dict(store.link_props(keys[1]) or {})
+
+    store.add(links=[Link("org:newco", "LOCATED_IN", "country:CN", {**before, "until": "2024"})])
+    assert store.link_props(keys[0])["until"] == "2024"  # type: ignore[index]
+    assert store.link_props(keys[1]) == before and links[0].props == before
+
+    store.add(links=[Link("org:newco", "PARTNER_OF", "org:hikvision", {**before, "note": "n"})], validate=False)
+    assert store.link_props(("org:hikvision", "PARTNER_OF", "org:newco")) == before
+
+    store.add([Node("org:newco2", "Organization", {"name": "NewCo Two", "sources": ["source:seed-lawfare-2018"]})])
+    merge(store, "org:newco2", "org:newco", "test")
+    assert store.link_props(("org:newco2", "LOCATED_IN", "country:CN"))["until"] == "2024"  # type: ignore[index]
+    split(store, "org:newco2", "org:newco")
+    assert store.link_props(keys[0])["until"] == "2024"  # type: ignore[index]
+    assert store.link_props(("org:hikvision", "PARTNER_OF", "org:newco")) == before
+
+
+def test_links_sharing_bad_properties_are_each_refused_with_their_own_problems(starter):
+    """What links share is checked once (graph/store.py, _LinkChecks), yet every link is
+    refused with its own number, label and the problems validate_link finds."""
+    store = EmbeddedStore()
+    store.add(starter.nodes(), starter.links(), validate=False)
+    bad = {"status": "rumoured", "sources": ["source:seed-lawfare-2018", "org:hikvision"]}
+    good = {"status": "reported", "sources": ["source:seed-lawfare-2018"]}
+    links = [Link("org:hikvision", "LOCATED_IN", "country:CN", bad), Link("org:hikvision", "MAKES", "country:CN", bad),
+             Link("org:hikvision", "PARTNER_OF", "org:nobody", good), Link("org:hikvision", "OWNS", "org:x", good),
+             Link("org:hikvision", "PARTNER_OF", "org:zte", bad)]  # fmt: skip
+    with pytest.raises(ValidationFailed) as info:
+        store.add(links=links)
+    kinds = {n.id: n.kind for n in store.nodes()}
+    expected = [f"input, row {i}, column {p.field!r}: {k.source} -[{k.rel}]-> {k.target}: {p.message}"
+                for i, k in enumerate(links, start=1) for p in store.schema.validate_link(k, kinds)]  # fmt: skip
+    assert [str(p) for p in info.value.problems] == expected and len(expected) >= 8
+
+
 def test_a_version_1_workspace_opens_and_is_saved_as_version_2(starter, tmp_path):
     """Workspaces written before the adjacency layout (lists of records) still open,
     unchanged; the next save writes version 2, which reopens the same."""
