@@ -73,11 +73,11 @@ class Field:
     def text_column(self) -> str | None:
         """The column, for a field that takes a column's text with nothing else done to
         it (a record id, a name): :meth:`evaluate` then reads it directly."""
-        found = self.__dict__.get("_text_column", "")
+        found: str | None = self.__dict__.get("_text_column", "")
         if found == "":
             plain = set(self.spec) == {"column"} and _implied_type(self.prop) == "text"
             found = self.__dict__["_text_column"] = self.spec["column"] if plain else None
-        return found  # type: ignore[no-any-return]
+        return found
 
     def columns(self) -> list[str]:
         if "column" in self.spec:
