@@ -10,7 +10,14 @@ is its own and nothing is cached between runs:
   modules are imported first and not counted: see bench_startup.py for that);
 - baseline: reading the same file with the standard library's ``json.load``;
 - ``parse_only``: reading it with orjson, the collector paused, as opening does:
-  the floor of this layout, before a single link is in a graph.
+  the floor of this layout, before a single link is in a graph;
+- ``structure_floor``: ``marshal.loads`` of networkx's own three dicts for the
+  same graph (nodes, outgoing and incoming adjacency, the key dicts shared between
+  the two as networkx shares them, every string written once): the least time
+  CPython takes to make the objects a networkx graph of these links *is*, with
+  no format to read and nothing checked. marshal is CPython's fastest loader of
+  plain containers and keeps shared objects shared; it is unsafe for files from
+  elsewhere, so it is a measuring stick here, not a candidate format.
 
 Target (issue 18): a 1M-link workspace opens in under 1.5 s, with peak memory no
 higher than before the adjacency layout (1.69 GB measured on the list-of-records
@@ -49,6 +56,16 @@ seconds = time.perf_counter() - started
 print(seconds, 0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
+_STRUCTURE_FLOOR = """
+import gc, marshal, resource, sys, time
+started = time.perf_counter()
+gc.disable()
+with open(sys.argv[1] + ".marshal", "rb") as handle:
+    node, succ, pred = marshal.loads(handle.read())
+seconds = time.perf_counter() - started
+print(seconds, 0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
 _BASELINE = """
 import json, resource, sys, time
 started = time.perf_counter()
@@ -78,7 +95,35 @@ store = enrich(synthetic_store(int(sys.argv[2])))
 started = time.perf_counter()
 store.save(Path(sys.argv[1]))
 print(json.dumps({"save_s": time.perf_counter() - started, "links": store.link_count()}))
+from benchmarks.bench_workspace import write_structure
+write_structure(store.graph, Path(sys.argv[1] + ".marshal"))
 """
+
+
+def write_structure(graph: Any, path: Path) -> None:
+    """networkx's node, outgoing and incoming dicts of ``graph`` for ``marshal``, every
+    equal string made one object so that it is written once (the best case for a loader)."""
+    import marshal
+
+    strings: dict[str, str] = {}
+
+    def shared(value: Any) -> Any:
+        if type(value) is str:
+            return strings.setdefault(value, value)
+        if type(value) is list:
+            return [shared(item) for item in value]
+        if type(value) is dict:
+            return {shared(key): shared(item) for key, item in value.items()}
+        return value
+
+    node = {shared(key): shared(data) for key, data in graph._node.items()}
+    succ: dict[str, dict[str, Any]] = {}
+    pred: dict[str, dict[str, Any]] = {key: {} for key in node}
+    for source, targets in graph._succ.items():
+        succ[strings[source]] = out = {}
+        for target, keyed in targets.items():
+            out[strings[target]] = pred[strings[target]][strings[source]] = shared(keyed)
+    path.write_bytes(marshal.dumps((node, succ, pred), 4))
 
 
 def measure(relationships: int, runs: int, folder: Path) -> dict[str, Any]:
@@ -91,6 +136,7 @@ def measure(relationships: int, runs: int, folder: Path) -> dict[str, Any]:
     opened = _run(_OPEN, path, runs)
     baseline = _run(_BASELINE, path, runs)
     parse_only = _run(_PARSE_ONLY, path, runs)
+    floor = _run(_STRUCTURE_FLOOR, path, runs)
     return {
         "relationships": made["links"],
         "file_mb": round(path.stat().st_size / 2**20, 1),
@@ -103,6 +149,10 @@ def measure(relationships: int, runs: int, folder: Path) -> dict[str, Any]:
         "parse_only_s": parse_only["seconds"],
         "parse_only_peak_mb": parse_only["peak_mb"],
         "open_vs_parse_only": round(opened["seconds"] / parse_only["seconds"], 2),
+        "structure_floor_s": floor["seconds"],
+        "structure_floor_peak_mb": floor["peak_mb"],
+        "open_vs_structure_floor": round(opened["seconds"] / floor["seconds"], 2),
+        "target_open_s_met": opened["seconds"] < 1.5,
     }
 
 

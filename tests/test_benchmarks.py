@@ -76,6 +76,24 @@ def test_the_workspace_benchmark_opens_what_it_saved(tmp_path):
     result = measure_workspace(3000, runs=1, folder=tmp_path)
     assert result["relationships"] > 2000 and result["file_mb"] > 0
     assert result["open_s"] > 0 and result["json_loads_s"] > 0 and result["open_peak_mb"] > 0
+    assert result["structure_floor_s"] > 0
+
+
+def test_the_structure_floor_is_the_graph_networkx_holds(tmp_path):
+    """The workspace benchmark's floor loads exactly the opened graph's dicts, the
+    key dicts shared between the outgoing and incoming sides as networkx shares them."""
+    import marshal
+
+    from benchmarks.bench_workspace import write_structure
+    from benchmarks.generate import enrich, synthetic_store
+
+    graph = enrich(synthetic_store(2000)).graph
+    write_structure(graph, tmp_path / "g.marshal")
+    node, succ, pred = marshal.loads((tmp_path / "g.marshal").read_bytes())
+    assert node == graph._node and succ == graph._succ and pred == graph._pred
+    source, targets = next((s, t) for s, t in succ.items() if t)
+    target = next(iter(targets))
+    assert succ[source][target] is pred[target][source]
 
 
 def test_the_serve_benchmark_loads_a_running_explorer_without_errors():
