@@ -158,6 +158,7 @@ def _stage_all(fmt: Format, path: Path, staging: Staging, report: ImportReport, 
     if report.records == 0:
         raise FileRejected(f"{path}: no records found")
     report.warnings += [Warning_(row, column, message) for row, column, message in staging.resolve_references()]
+    report.warnings += [Warning_(row, column, message) for row, column, message in staging.conflicts]
 
 
 @collector.paused()  # see graph/collector.py: about a third of an import's time

@@ -473,6 +473,9 @@ class Mapping:
         """Add the entities ``spec`` makes of the record to ``unit`` (with the country each
         party is located in); returns their keys."""
         keys = []
+        # A party's location is not what a denial denies (the record's statement, a
+        # sale): the link to its country is only reported then.
+        location = provenance if provenance.get("status") != "denied" else {**provenance, "status": "reported"}
         for built in self._built(spec, values):
             entity = built
             if entity.id is None and spec.kind == "Transfer":  # a deal: the record's own
@@ -483,7 +486,7 @@ class Mapping:
             country = entity.props.get("country") if entity.kind in ("Organization", "GovernmentBuyer") else None
             if country:
                 country_key = self._country_entity(country, unit, countries)
-                unit.relations.append(Relation(entity.key, "LOCATED_IN", country_key, provenance))
+                unit.relations.append(Relation(entity.key, "LOCATED_IN", country_key, location))
         return keys
 
     def _built(self, spec: EntitySpec, values: dict[str, Any]) -> list[Entity]:

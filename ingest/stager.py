@@ -18,7 +18,7 @@ from typing import Any
 from dualtrace.graph.model import Link, Node
 from dualtrace.graph.names import plain_name
 from dualtrace.graph.store import EmbeddedStore
-from dualtrace.ingest.props import MAX_RECORDS, merge_props
+from dualtrace.ingest.props import MAX_RECORDS, merge_props, merged_status
 from dualtrace.ingest.resolution import Resolver
 from dualtrace.ingest.staging import Entity, Rejected, Relation, Unit
 
@@ -26,6 +26,13 @@ from dualtrace.ingest.staging import Entity, Rejected, Relation, Unit
 REFERENCE_KINDS = ("Country", "Source")
 UNREFERENCED_KINDS = ("Country", "Source", "List", "Regime")  # never the record a reference names
 CHANGE_FIELDS = ("status", "since", "until", "sources")  # what `dualtrace changes` reports of a link
+STATUS_COLUMN = "provenance.status"  # where a status conflict is reported (the mapping's field)
+
+
+def _link_text(key: tuple[str, str, str]) -> str:
+    return f"{key[0]} {key[1]} {key[2]}"
+
+
 ABSORBED_KEPT = 32  # props objects remembered per staged entity or link as merged without effect
 
 
@@ -156,6 +163,7 @@ class Staging:
         self.digests: dict[str, str] = {}  # version key -> digest (record id, for formats without ids)
         self.by_match: dict[str, set[str]] = defaultdict(set)  # a record's match value -> its entities
         self.references: list[tuple[int, str, str, Any]] = []  # (row, source node, rel, reference)
+        self.conflicts: list[tuple[int, str, str]] = []  # (row, column, why) for statuses not taken
 
     def kind_of(self, node_id: str) -> str | None:
         kind = self.kinds.get(node_id)
@@ -210,7 +218,7 @@ class Staging:
             if self.cross_record:
                 self.global_ids[entity.key] = node_id
         for key, props in links:
-            self._stage_link(key, props, sources, record)
+            self._stage_link(key, props, sources, record, unit.row)
         if unit.version_key is not None:
             self.digests[unit.version_key] = unit.record_id if unit.version_key.startswith("content:") else unit.digest
         if unit.match:
@@ -261,7 +269,7 @@ class Staging:
                 warnings.append((row, f"links.{reference.rel}", f"{reference.value!r} names {found} in this file; "
                                  f"the {reference.rel} link was dropped"))  # fmt: skip
                 continue
-            self._stage_link((source_id, reference.rel, targets.pop()), reference.props, self.own_source, record)
+            self._stage_link((source_id, reference.rel, targets.pop()), reference.props, self.own_source, record, row)
         return warnings
 
     def _ends(self, relation: Relation, ids: dict[str, tuple[str, Entity]]) -> tuple[str, str] | str:
@@ -295,7 +303,7 @@ class Staging:
         return None
 
     def _stage_link(
-        self, key: tuple[str, str, str], props: dict[str, Any], sources: tuple[str, ...], record: str
+        self, key: tuple[str, str, str], props: dict[str, Any], sources: tuple[str, ...], record: str, row: int
     ) -> None:
         own_sources = props.get("sources")
         if own_sources:
@@ -303,9 +311,30 @@ class Staging:
         staged = self.links.get(key)
         if staged is None:
             staged = self.links[key] = _Staged(key[1], props)
+            self._check_status(key, None, staged, row)
         elif staged.props is not props and not staged.absorbs(props) and staged.props != props:
-            staged.merge(props, props, owned=False)
+            held = staged.props.get("status")
+            conflicts: list[str] = []
+            staged.merge(props, props, owned=False, conflicts=conflicts)
+            for why in conflicts:
+                self.conflicts.append((row, STATUS_COLUMN, f"{_link_text(key)}: {why} (in an earlier row)"))
+            self._check_status(key, held, staged, row)
         staged.cite(self._intern((*own_sources, *sources)) if own_sources else sources, record, self._intern)
+
+    def _check_status(self, key: tuple[str, str, str], held: str | None, staged: _Staged, row: int) -> None:
+        """Record, with its row, a status this record states that the link the store
+        holds will not take (see :func:`merged_status`); only when the staged status is
+        new or changed, so a link stated by a million rows is looked up once."""
+        status = staged.props.get("status")
+        if status is None or status == held:
+            return
+        old = self.store.link_props(key)
+        if not old or not old.get("status"):
+            return
+        owned = self.owner and old.get("origin") == self.dataset
+        _, why = merged_status(old["status"], status, owned=owned)
+        if why:
+            self.conflicts.append((row, STATUS_COLUMN, f"{_link_text(key)}: {why} (in the workspace)"))
 
     def _stage_node(self, node_id: str, entity: Entity, sources: tuple[str, ...], record: str) -> None:
         staged = self.nodes.get(node_id)

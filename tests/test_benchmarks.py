@@ -42,7 +42,7 @@ def test_the_import_benchmark_measures_dualtrace_the_baseline_and_the_floor_on_o
     assert abs(floor["links"] - ours["links"]) <= 0.05 * ours["links"]
     assert abs(floor["nodes"] - ours["nodes"]) <= 0.05 * ours["nodes"]
     assert all(m["peak_mb"] > 0 and m["seconds"] > 0 for m in (ours, base, floor))
-    assert 0 < ours["input_mb"] < ours["peak_mb"]  # the interpreter's own share, taken off the growth
+    assert 0 < ours["input_mb"] <= ours["peak_mb"]  # the interpreter's own share, taken off the growth
 
 
 def test_the_push_benchmark_writes_every_relationship_both_ways():
