@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import weakref
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from dualtrace.graph.model import Link
@@ -83,7 +83,8 @@ def deliveries_by_date(store: Store) -> dict[Any, tuple[list[str], list[tuple[st
     """Dated deliveries of a Transfer to a GovernmentBuyer by (date, transfer, end
     user), with the dates alone for bisection: all of them under ``None``, and
     each end-user country's under its code, so a country filter reads only its own."""
-    kind = _kinds(store)
+    nodes = _Nodes(store)
+    kind = nodes.kind
     found = []
     for link in store.links("DELIVERED_TO"):
         if kind[link.source] != "Transfer" or kind[link.target] != "GovernmentBuyer":
@@ -93,7 +94,7 @@ def deliveries_by_date(store: Store) -> dict[Any, tuple[list[str], list[tuple[st
             found.append((date, link))
     found.sort(key=lambda pair: (pair[0], pair[1].source, pair[1].target))
     by_country: dict[Any, list[tuple[str, Link]]] = defaultdict(list)
-    country = _countries(store)
+    country = nodes.country
     for pair in found:
         by_country[country.get(pair[1].target)].append(pair)
     by_country[None] = found  # after the loop: a buyer without a country is only in the whole list
@@ -108,7 +109,8 @@ def supply_key(link: Link) -> tuple[str, str, str]:
 def supplies_by_vendor(store: Store) -> dict[Any, list[Link]]:
     """SUPPLIER_OF and INTERMEDIARY_OF links from an Organization to a Transfer,
     one list per vendor country, each in :func:`supply_key` order."""
-    kind, country = _kinds(store), _countries(store)
+    nodes = _Nodes(store)
+    kind, country = nodes.kind, nodes.country
     by_country: dict[Any, list[Link]] = defaultdict(list)
     for rel in ("SUPPLIER_OF", "INTERMEDIARY_OF"):
         for link in store.links(rel):
@@ -119,81 +121,114 @@ def supplies_by_vendor(store: Store) -> dict[Any, list[Link]]:
     return dict(by_country)
 
 
-def _kinds(store: Store) -> dict[str, str]:
-    return {node.id: node.kind for node in store.nodes()}
+class _Nodes:
+    """What the deal indexes need of every node, read in one pass over the store
+    (a pass per need made three over 350,000 nodes at a million links)."""
 
-
-def _countries(store: Store) -> dict[str, Any]:
-    return {node.id: node.props.get("country") for node in store.nodes() if node.props.get("country")}
+    def __init__(self, store: Store):
+        self.kind: dict[str, str] = {}
+        self.country: dict[str, Any] = {}
+        self.of_kind: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)  # kind -> (id, props)
+        for node in store.nodes():
+            self.kind[node.id] = node.kind
+            self.of_kind[node.kind].append((node.id, node.props))
+            country = node.props.get("country")
+            if country:
+                self.country[node.id] = country
 
 
 def _count(groups: Groups, statuses: tuple[Any, ...], transfer: str, buyer: str, cited: Any = ()) -> None:
     """Count ``transfer`` and ``buyer`` (and the links' sources) under the statuses of the links that joined them."""
-    transfers, buyers, sources = groups.setdefault(statuses, (set(), set(), set()))
-    transfers.add(transfer)
-    buyers.add(buyer)
-    sources.update(cited)
+    found = groups.get(statuses)
+    if found is None:  # not setdefault: it would make three sets per call to throw away
+        found = groups[statuses] = (set(), set(), set())
+    found[0].add(transfer)
+    found[1].add(buyer)
+    if cited:
+        found[2].update(cited)
 
 
 class _Ends:
-    """(other end, properties) of a node's links of one kind, every status: read off the
-    store's adjacency when it offers one (an index build visits every deal three times)."""
+    """A node's links in one direction as other end -> {kind: properties}, every status:
+    networkx's own adjacency when the store offers one (an index build visits every
+    deal three times, and a call and a list per visit were half of its time), else
+    made from the Store protocol. It may hold links of other kinds: pick yours."""
 
     def __init__(self, store: Store):
         self.store = store
         self.nearby = {"out": adjacency(store, "out"), "in": adjacency(store, "in")}
 
-    def __call__(self, node: str, rel: str, direction: str) -> list[tuple[str, dict[str, Any]]]:
+    def of(self, node: str, rel: str, direction: str) -> Mapping[str, Mapping[str, dict[str, Any]]]:
         nearby = self.nearby[direction]
-        if nearby is None:
-            return [(other_end(x, node), x.props) for x in self.store.neighbours(node, [rel], direction)]
-        return [(other, keyed[rel]) for other, keyed in nearby.get(node, _NOTHING).items() if rel in keyed]
+        if nearby is not None:
+            return nearby.get(node, _NOTHING)
+        found: dict[str, dict[str, dict[str, Any]]] = {}
+        for link in self.store.neighbours(node, [rel], direction):
+            found.setdefault(other_end(link, node), {})[rel] = link.props
+        return found
 
 
 _NOTHING: dict[str, Any] = {}
 
 
-def _deliveries(ends: _Ends, transfer: str, kind: dict[str, str]) -> list[tuple[str, Any, tuple[str, ...]]]:
-    return [
-        (buyer, props.get("status"), tuple(props.get("sources") or ()))
-        for buyer, props in ends(transfer, "DELIVERED_TO", "out")
-        if kind[buyer] == "GovernmentBuyer"
-    ]
+def _deliveries(
+    ends: _Ends, transfer: str, kind: dict[str, str], cited: bool
+) -> list[tuple[str, Any, tuple[str, ...]]]:
+    """(end user, delivery status, the delivery's sources if ``cited``) of a deal."""
+    found = []
+    for buyer, keyed in ends.of(transfer, "DELIVERED_TO", "out").items():
+        props = keyed.get("DELIVERED_TO")
+        if props is not None and kind[buyer] == "GovernmentBuyer":
+            found.append((buyer, props.get("status"), tuple(props.get("sources") or ()) if cited else ()))
+    return found
 
 
 def items_by_country(store: Store) -> dict[tuple[Any, Any], Groups]:
     """(end-user country, category) -> (item status, delivery status) -> (transfers, end users)."""
-    kind, country, ends = _kinds(store), _countries(store), _Ends(store)
+    nodes, ends = _Nodes(store), _Ends(store)
+    kind, country = nodes.kind, nodes.country
     groups: dict[tuple[Any, Any], Groups] = defaultdict(dict)
-    for product in store.nodes("Product"):
-        category = product.props.get("category")
-        for transfer, item in ends(product.id, "ITEM_OF", "out"):
-            if kind[transfer] != "Transfer":
+    delivered_by: dict[str, list[tuple[str, Any, tuple[str, ...]]]] = {}  # a deal's deliveries, read once
+    for product, props in nodes.of_kind["Product"]:
+        category = props.get("category")
+        for transfer, keyed in ends.of(product, "ITEM_OF", "out").items():
+            item = keyed.get("ITEM_OF")
+            if item is None or kind[transfer] != "Transfer":
                 continue
-            for buyer, delivered, cited in _deliveries(ends, transfer, kind):
-                key = (item.get("status"), delivered)
-                sources = (*(item.get("sources") or ()), *cited)
-                _count(groups[(country.get(buyer), category)], key, transfer, buyer, sources)
+            deliveries = delivered_by.get(transfer)
+            if deliveries is None:
+                deliveries = delivered_by[transfer] = _deliveries(ends, transfer, kind, cited=True)
+            item_status, item_sources = item.get("status"), tuple(item.get("sources") or ())
+            for buyer, delivered, cited in deliveries:
+                _count(groups[(country.get(buyer), category)], (item_status, delivered), transfer, buyer,
+                       item_sources + cited)  # fmt: skip
     return dict(groups)
 
 
 def vendors_by_category(store: Store) -> dict[tuple[Any, str], Groups]:
     """(category, vendor) -> (supply, item, delivery statuses) -> (transfers, end users)."""
-    kind, ends = _kinds(store), _Ends(store)
-    category_of = {node.id: node.props.get("category") for node in store.nodes("Product")}
+    nodes, ends = _Nodes(store), _Ends(store)
+    kind = nodes.kind
+    category_of = {product: props.get("category") for product, props in nodes.of_kind["Product"]}
     groups: dict[tuple[Any, str], Groups] = defaultdict(dict)
-    for vendor in store.nodes("Organization"):
-        for transfer, supply in ends(vendor.id, "SUPPLIER_OF", "out"):
-            if kind[transfer] != "Transfer":
+    for vendor, _props in nodes.of_kind["Organization"]:
+        for transfer, keyed in ends.of(vendor, "SUPPLIER_OF", "out").items():
+            supply = keyed.get("SUPPLIER_OF")
+            if supply is None or kind[transfer] != "Transfer":
                 continue
-            deliveries = _deliveries(ends, transfer, kind)
-            for product, item in ends(transfer, "ITEM_OF", "in"):
+            deliveries = _deliveries(ends, transfer, kind, cited=False)
+            if not deliveries:
+                continue
+            supply_status = supply.get("status")
+            for product, item_keyed in ends.of(transfer, "ITEM_OF", "in").items():
+                item = item_keyed.get("ITEM_OF")
                 category = category_of.get(product)
-                if kind[product] != "Product" or category is None:
+                if item is None or kind[product] != "Product" or category is None:
                     continue
+                statuses = (supply_status, item.get("status"))
+                counted = groups[(category, vendor)]
                 for buyer, delivered, _cited in deliveries:
-                    statuses = (supply.get("status"), item.get("status"), delivered)
-                    _count(groups[(category, vendor.id)], statuses, transfer, buyer)
+                    _count(counted, (*statuses, delivered), transfer, buyer)
     return dict(groups)
 
 

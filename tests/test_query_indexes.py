@@ -109,3 +109,18 @@ def test_an_index_is_built_once_per_version_and_again_after_a_change() -> None:
     assert indexes.index(store, "probe", build) == 2
     store.graph = store.graph.copy()  # same version, other graph object: not trusted
     assert indexes.index(store, "probe", build) == 3
+
+
+@pytest.mark.parametrize(
+    "name", ["items_by_country", "vendors_by_category", "deliveries_by_date", "supplies_by_vendor"]
+)
+def test_an_index_read_off_the_adjacency_is_the_index_read_through_the_protocol(name):
+    """The deal indexes read networkx's adjacency when the store offers it (issue 18);
+    over the Store protocol alone they must hold exactly the same groups."""
+    from benchmarks.generate import enrich, synthetic_store
+    from tests.test_pages import WithoutAdjacency
+
+    store = enrich(synthetic_store(6000))
+    build = getattr(indexes, name)
+    fast, generic = build(store), build(WithoutAdjacency(store))
+    assert fast and fast == generic
