@@ -236,17 +236,33 @@ class Staging:
                 if isinstance(found, str):
                     return Rejected(unit.row, "(reference)", found, {}, unit.version_key)
                 ends = found
+            # the kinds _check_ends finds (a new entity's is its record's: it is staged after
+            # its links are checked), so that a known good triple skips the check
             kinds = self.kinds
-            if (relation.rel, kinds.get(ends[0]), kinds.get(ends[1])) not in self.valid_ends:  # else known good
+            source_kind, target_kind = kinds.get(ends[0]), kinds.get(ends[1])
+            if source_kind is None or target_kind is None:
                 if new_kinds is None:
-                    new_kinds = {}
-                    for node_id, entity in ids.values():  # the first entity holding an id gives its kind
-                        new_kinds.setdefault(node_id, entity.kind)
+                    new_kinds = self._new_kinds(ids)
+                if source_kind is None:
+                    source_kind = self.kind_of(ends[0]) or new_kinds.get(ends[0])
+                if target_kind is None:
+                    target_kind = self.kind_of(ends[1]) or new_kinds.get(ends[1])
+            if (relation.rel, source_kind, target_kind) not in self.valid_ends:  # else known good
+                if new_kinds is None:
+                    new_kinds = self._new_kinds(ids)
                 problem = self._check_ends(relation.rel, ends, new_kinds)
                 if problem:
                     return Rejected(unit.row, "(record)", problem, {}, unit.version_key)
             links.append(((ends[0], relation.rel, ends[1]), relation.props))
         return links
+
+    @staticmethod
+    def _new_kinds(ids: dict[str, tuple[str, Entity]]) -> dict[str, str]:
+        """The kinds a record gives the node ids it holds: the first entity holding an id gives its kind."""
+        new_kinds: dict[str, str] = {}
+        for node_id, entity in ids.values():
+            new_kinds.setdefault(node_id, entity.kind)
+        return new_kinds
 
     def resolve_references(self) -> list[tuple[int, str, str]]:
         """Stage the links records make to other records of the file by name; returns

@@ -1,0 +1,71 @@
+"""Staging's fast paths agree with the checks they skip."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dualtrace.graph.model import Node
+from dualtrace.graph.store import EmbeddedStore
+from dualtrace.ingest.decisions import Decisions
+from dualtrace.ingest.resolution import Resolver
+from dualtrace.ingest.stager import Staging
+from dualtrace.ingest.staging import Entity, Relation, Unit
+
+SOURCE = Node("source:test-v1", "Source", {"title": "T", "publisher": "P", "kind": "dataset"})
+
+
+class _Forgetful(set[Any]):
+    """A set that keeps nothing: every link's ends are checked in full."""
+
+    def add(self, item: Any) -> None:
+        pass
+
+
+def _staging(forgetful: bool) -> Staging:
+    store = EmbeddedStore()
+    store.add([SOURCE, Node("org:old", "Organization", {"name": "Old"})])
+    staging = Staging(store, Resolver(store, Decisions(None), "test"), "test", SOURCE, "2024-01-01", False)
+    if forgetful:
+        staging.valid_ends = _Forgetful()
+    return staging
+
+
+def _units() -> list[Unit]:
+    def org(key: str, node_id: str) -> Entity:
+        return Entity(key, "Organization", {"name": node_id}, node_id)
+
+    def deal(key: str, node_id: str) -> Entity:
+        return Entity(key, "Transfer", {"name": node_id}, node_id)
+
+    buyer = Entity("b", "GovernmentBuyer", {"name": "Police"})
+    product = Entity("p", "Product", {"name": "Probe"}, "product:probe")
+    return [
+        Unit(1, "1", [org("s", "org:a"), deal("t", "transfer:1"), buyer, product],
+             [Relation("s", "SUPPLIER_OF", "t"), Relation("t", "DELIVERED_TO", "b"), Relation("p", "ITEM_OF", "t"),
+              Relation("s", "MAKES", "p")]),
+        # a new entity of the wrong kind at a known good relationship's end
+        Unit(2, "2", [deal("s", "transfer:x"), deal("t", "transfer:2")], [Relation("s", "SUPPLIER_OF", "t")]),
+        Unit(3, "3", [org("s", "org:a"), org("t", "org:b")], [Relation("s", "SUPPLIER_OF", "t")]),
+        # an entity the store holds, and one staged earlier
+        Unit(4, "4", [org("s", "org:old"), deal("t", "transfer:1")], [Relation("s", "SUPPLIER_OF", "t")]),
+        Unit(5, "5", [deal("s", "transfer:1"), org("t", "org:old")], [Relation("s", "SUPPLIER_OF", "t")]),
+        # two entities of one record with one id: the first gives its kind
+        Unit(6, "6", [Entity("p", "Product", {"name": "X"}, "product:x"), Entity("q", "Transfer", {"name": "X"}, "product:x"),
+                      org("s", "org:c"), deal("t", "transfer:6")],
+             [Relation("p", "ITEM_OF", "t"), Relation("s", "MAKES", "q"), Relation("s", "SUPPLIER_OF", "q")]),
+        Unit(7, "7", [org("s", "org:d"), deal("t", "transfer:7")], [Relation("s", "SUPPLIER_OF", "t")]),
+    ]  # fmt: skip
+
+
+def test_known_good_ends_skip_only_the_checks_that_would_pass():
+    fast, slow = _staging(False), _staging(True)
+    for unit in _units():
+        assert fast.add(unit) == slow.add(unit), unit.row
+    assert {k: (s.kind, s.props, s.records) for k, s in fast.links.items()} == {
+        k: (s.kind, s.props, s.records) for k, s in slow.links.items()
+    }
+    assert {k: (s.kind, s.props, s.records) for k, s in fast.nodes.items()} == {
+        k: (s.kind, s.props, s.records) for k, s in slow.nodes.items()
+    }
+    assert fast.valid_ends  # the fast path was taken
+    assert [fast.add(u) is None for u in _units()[:3]] == [True, False, False]
