@@ -196,8 +196,10 @@ def run_import(
     staging = Staging(store, resolver, version.dataset, version.source, version.date, fmt.cross_record,
                       owner=version.newest, dropped_on=earlier)  # fmt: skip
     _stage_all(fmt, path, staging, report, progress)
-    staged_links = set(staging.links)
     changes = compare_records(store, version, staging.digests)
+    # the links to spare from ending, read before apply() empties staging.links (a set of a
+    # large import's every link, so made only when there is something to end)
+    staged_links = set(staging.links) if changes.removed else set()
     report.records_added, report.records_changed = changes.added, changes.changed
     report.records_unchanged, report.records_removed = changes.unchanged, changes.removed
     applied = staging.apply()
