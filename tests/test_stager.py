@@ -69,3 +69,11 @@ def test_known_good_ends_skip_only_the_checks_that_would_pass():
     }
     assert fast.valid_ends  # the fast path was taken
     assert [fast.add(u) is None for u in _units()[:3]] == [True, False, False]
+
+
+def test_read_ahead_yields_every_item_in_order():
+    from dualtrace.ingest.importer import read_ahead
+
+    for size in (1, 5, 12, 100):
+        assert list(read_ahead(iter(range(12)), size)) == list(range(12))
+    assert list(read_ahead(iter([]), 5)) == []
