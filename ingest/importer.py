@@ -204,11 +204,12 @@ def run_import(
                      "changes no value the newer version gave, and ends nothing")  # fmt: skip
     report.notes = [n for n in notes if n]
     decisions = Decisions.load(decisions_path)
-    resolver = Resolver(store, decisions, version.dataset)
+    resolver = Resolver(store, decisions, version.dataset)  # held by the staging alone (see Staging.apply)
     earlier = frozenset(v["date"] for v in store.meta.get("datasets", {}).get(version.dataset, {}).get("versions", ())
                         if v["date"] < version.date)  # fmt: skip
     staging = Staging(store, resolver, version.dataset, version.source, version.date, fmt.cross_record,
                       owner=version.newest, dropped_on=earlier)  # fmt: skip
+    del resolver
     _stage_all(fmt, path, staging, report, progress)
     changes = compare_records(store, version, staging.digests)
     # the links to spare from ending, read before apply() empties staging.links (a set of a

@@ -358,7 +358,12 @@ class Staging:
         return {k: v for k, v in props.items() if k in kept}
 
     def apply(self) -> Applied:
-        """Merge the staged records into the store: one validated write, in bulk."""
+        """Merge the staged records into the store: one validated write, in bulk. Staging
+        ends here: what only it reads (the resolver's indexes, the kinds and ids found,
+        the staged copies) is let go first, so that it is not held while the store grows.
+        ``digests`` stays, for the versions log."""
+        del self.resolver
+        self.resolved, self.kinds, self.global_ids, self.by_match, self.references = {}, {}, {}, defaultdict(set), []
         applied = Applied([])
         shared: dict[tuple[str, ...], list[str]] = {}
         nodes = self._merged_nodes(applied, shared)
@@ -371,8 +376,9 @@ class Staging:
         into the store's, in staging order."""
         store = self.store
         nodes: list[Node] = []
-        for node_id in list(self.nodes):  # in staging order, freeing each staged copy as it goes
-            staged = self.nodes.pop(node_id)
+        staged_nodes, self.nodes = self.nodes, {}  # the table goes with the method, not only its entries
+        for node_id in list(staged_nodes):  # in staging order, freeing each staged copy as it goes
+            staged = staged_nodes.pop(node_id)
             kind = staged.kind
             props = staged.full_props(self.file_date, kind not in REFERENCE_KINDS, shared)
             old = store.get(node_id)
@@ -401,8 +407,9 @@ class Staging:
         store = self.store
         one_record = _SharedProvenance()
         links: list[Link] = []
-        for key in list(self.links):
-            staged = self.links.pop(key)
+        staged_links, self.links = self.links, {}  # the table goes with the method, not only its entries
+        for key in list(staged_links):  # in staging order, freeing each staged copy as it goes
+            staged = staged_links.pop(key)
             old_props = store.link_props(key)
             if old_props is None:
                 props = one_record.get(staged)
