@@ -174,7 +174,10 @@ def _stage_all(fmt: Format, path: Path, staging: Staging, report: ImportReport, 
     report.warnings += [Warning_(row, column, message) for row, column, message in staging.resolve_references()]
 
 
-@collector.paused()  # see graph/collector.py: about a third of an import's time
+# see graph/collector.py: about a third of an import's time. Kept (frozen) when the import
+# succeeds, as a loaded workspace is: else the first allocation after it walked every object
+# the import made (0.5 s of the 100k benchmark's 11 s) and a later full pass again.
+@collector.paused(keep=True)
 def run_import(
     store: EmbeddedStore,
     path: Path,

@@ -241,6 +241,25 @@ def test_an_import_pauses_the_garbage_collector_and_restores_it(tmp_path, fail, 
         gc.enable()
 
 
+def test_a_landed_import_is_frozen_out_of_the_collector_and_a_failed_one_is_not(tmp_path):
+    """graph/collector.py: what a successful import leaves (the grown graph) moves to the
+    permanent generation; a failed import leaves its garbage to the collector."""
+    import gc
+
+    path = tmp_path / "listings.csv"
+    path.write_text(HEADER + "1,Acme Surveillance,France,2020,\n", encoding="utf-8")
+    gc.unfreeze()
+    try:
+        with pytest.raises(FileRejected):
+            run_import(EmbeddedStore(), path, _WatchCollector(True), file_date="2024-01-01")
+        assert gc.get_freeze_count() == 0
+        store, report = run(path)
+        assert report.rejected == [] and names(store) == {"Acme Surveillance"}
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
 # -- one-line messages for a file of the wrong structure ----------------------------------------------------
 
 
