@@ -102,6 +102,7 @@ class MappingFormat:
                 skipped.append(reason)
                 continue
             yield mapping.apply(record)
+        mapping.forget()  # the file is read: its memo would only hold memory while the store grows
 
 
 def _header_hint(read: Any) -> str:
