@@ -77,3 +77,34 @@ def test_read_ahead_yields_every_item_in_order():
     for size in (1, 5, 12, 100):
         assert list(read_ahead(iter(range(12)), size)) == list(range(12))
     assert list(read_ahead(iter([]), 5)) == []
+
+
+class _NoMemo(dict[Any, Any]):
+    """A mapping memo that keeps nothing: every record's entities are built."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        pass
+
+
+def test_a_memoised_mapping_makes_the_units_of_one_that_builds_every_record(tmp_path):
+    from dualtrace.ingest.importer import MappingFormat
+    from dualtrace.ingest.mapping import load_mapping
+
+    (tmp_path / "m.yaml").write_text(
+        "mapping: 1\ndataset: {id: source:data-memo, title: Memo, publisher: tests}\nread: {format: csv}\n"
+        "record_id: ref\nentities:\n  company:\n    kind: Organization\n    properties:\n"
+        "      name: {column: name, required: true}\n      country: {column: country, on_error: drop}\n"
+        "links: []\nprovenance:\n  status: {constant: reported}\n",
+        encoding="utf-8",
+    )
+    rows = ["1,Acme,FR", "2,Acme,FR", "3,Beta,Atlantis", "4,Beta,Atlantis", "5,,FR", "6,,FR", "7,Acme,FR"]
+    (tmp_path / "f.csv").write_text("ref,name,country\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    memo = MappingFormat(load_mapping(tmp_path / "m.yaml"))
+    built = MappingFormat(load_mapping(tmp_path / "m.yaml"))
+    built.mapping._cache = _NoMemo()
+    fast = list(memo.units(tmp_path / "f.csv", [], []))
+    slow = list(built.units(tmp_path / "f.csv", [], []))
+    assert fast == slow
+    assert [type(u).__name__ for u in fast] == ["Unit"] * 4 + ["Rejected"] * 2 + ["Unit"]
+    assert fast[2].warnings and fast[3].warnings == fast[2].warnings  # replayed from the memo
+    assert fast[6].entities[0] is fast[0].entities[0]  # the memo served it
