@@ -14,7 +14,8 @@ next allocation starts a pass over every object made during the pause (about
 1.5 s after opening a million-link workspace). A loaded graph is long-lived and
 holds no reference cycles (dicts of dicts of properties), so ``paused(keep=True)``
 moves what exists when the block succeeds into the collector's permanent
-generation (``gc.freeze()``), which later passes skip. Those objects are still
+generation (``gc.freeze()``), which later passes skip. So does an import, whose
+store is the loaded graph grown. Those objects are still
 freed by reference counting as soon as nothing uses them; only cyclic garbage
 that existed at that moment would wait for the end of the process.
 """

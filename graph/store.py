@@ -602,13 +602,17 @@ class _LinkChecks:
         # (id of a properties object, id of its relationship's checks) -> (the object, kept alive
         # so that its id is not reused, and its problems)
         self.props: dict[tuple[int, int], tuple[dict[str, Any], list[Problem]]] = {}
-
-    def _kind(self, node_id: str) -> str | None:
-        kind = self.pending.get(node_id)
-        return self.store.kind_of(node_id) if kind is None else kind
+        self.checks: dict[str, int] = {}  # relationship -> id of its checks (the schema keeps them alive)
 
     def problems(self, link: Link) -> list[Problem]:
-        ends = (link.rel, self._kind(link.source), self._kind(link.target))
+        pending = self.pending  # _kind, written out: called once per link
+        source_kind = pending.get(link.source)
+        if source_kind is None:
+            source_kind = self.store.kind_of(link.source)
+        target_kind = pending.get(link.target)
+        if target_kind is None:
+            target_kind = self.store.kind_of(link.target)
+        ends = (link.rel, source_kind, target_kind)
         if ends in self.good_ends:
             found: list[Problem] = []
         else:
@@ -618,7 +622,10 @@ class _LinkChecks:
             if not checked:
                 self.good_ends.add(ends)
             found = checked
-        key = (id(link.props), id(self.schema.link_checks(link.rel)))
+        checks = self.checks.get(link.rel)
+        if checks is None:
+            checks = self.checks[link.rel] = id(self.schema.link_checks(link.rel))
+        key = (id(link.props), checks)
         memo = self.props.get(key)
         if memo is None:
             memo = self.props[key] = (link.props, self.schema.validate_link_props(link.rel, link.props, self.kind_of))

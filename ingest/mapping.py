@@ -428,6 +428,12 @@ class Mapping:
         cells = tuple([values.get(c) for c in columns])
         return self._memo("(provenance)", cells, lambda: self._evaluate_provenance(values))
 
+    def forget(self) -> None:
+        """Empty the memo of :meth:`_memo` (at the end of a file: a million rows' deals are
+        a million entries). Only the time to build them again changes: the memo gives
+        what ``build()`` gives."""
+        self._cache = {}
+
     def _memo(self, name: str, cells: tuple[Any, ...], build: Any) -> Any:
         """``build()``, memoised on the cells it reads: a vendor named in a million rows
         is built and checked once. Its warnings are replayed on every row that reads

@@ -244,17 +244,33 @@ class Staging:
                 if isinstance(found, str):
                     return Rejected(unit.row, "(reference)", found, {}, unit.version_key)
                 ends = found
+            # the kinds _check_ends finds (a new entity's is its record's: it is staged after
+            # its links are checked), so that a known good triple skips the check
             kinds = self.kinds
-            if (relation.rel, kinds.get(ends[0]), kinds.get(ends[1])) not in self.valid_ends:  # else known good
+            source_kind, target_kind = kinds.get(ends[0]), kinds.get(ends[1])
+            if source_kind is None or target_kind is None:
                 if new_kinds is None:
-                    new_kinds = {}
-                    for node_id, entity in ids.values():  # the first entity holding an id gives its kind
-                        new_kinds.setdefault(node_id, entity.kind)
+                    new_kinds = self._new_kinds(ids)
+                if source_kind is None:
+                    source_kind = self.kind_of(ends[0]) or new_kinds.get(ends[0])
+                if target_kind is None:
+                    target_kind = self.kind_of(ends[1]) or new_kinds.get(ends[1])
+            if (relation.rel, source_kind, target_kind) not in self.valid_ends:  # else known good
+                if new_kinds is None:
+                    new_kinds = self._new_kinds(ids)
                 problem = self._check_ends(relation.rel, ends, new_kinds)
                 if problem:
                     return Rejected(unit.row, "(record)", problem, {}, unit.version_key)
             links.append(((ends[0], relation.rel, ends[1]), relation.props))
         return links
+
+    @staticmethod
+    def _new_kinds(ids: dict[str, tuple[str, Entity]]) -> dict[str, str]:
+        """The kinds a record gives the node ids it holds: the first entity holding an id gives its kind."""
+        new_kinds: dict[str, str] = {}
+        for node_id, entity in ids.values():
+            new_kinds.setdefault(node_id, entity.kind)
+        return new_kinds
 
     def resolve_references(self) -> list[tuple[int, str, str]]:
         """Stage the links records make to other records of the file by name; returns
@@ -371,7 +387,12 @@ class Staging:
         return {k: v for k, v in props.items() if k in kept}
 
     def apply(self) -> Applied:
-        """Merge the staged records into the store: one validated write, in bulk."""
+        """Merge the staged records into the store: one validated write, in bulk. Staging
+        ends here: what only it reads (the resolver's indexes, the kinds and ids found,
+        the staged copies) is let go first, so that it is not held while the store grows.
+        ``digests`` stays, for the versions log."""
+        del self.resolver
+        self.resolved, self.kinds, self.global_ids, self.by_match, self.references = {}, {}, {}, defaultdict(set), []
         applied = Applied([])
         shared: dict[tuple[str, ...], list[str]] = {}
         nodes = self._merged_nodes(applied, shared)
@@ -384,8 +405,9 @@ class Staging:
         into the store's, in staging order."""
         store = self.store
         nodes: list[Node] = []
-        for node_id in list(self.nodes):  # in staging order, freeing each staged copy as it goes
-            staged = self.nodes.pop(node_id)
+        staged_nodes, self.nodes = self.nodes, {}  # the table goes with the method, not only its entries
+        for node_id in list(staged_nodes):  # in staging order, freeing each staged copy as it goes
+            staged = staged_nodes.pop(node_id)
             kind = staged.kind
             props = staged.full_props(self.file_date, kind not in REFERENCE_KINDS, shared)
             old = store.get(node_id)
@@ -414,8 +436,9 @@ class Staging:
         store = self.store
         one_record = _SharedProvenance()
         links: list[Link] = []
-        for key in list(self.links):
-            staged = self.links.pop(key)
+        staged_links, self.links = self.links, {}  # the table goes with the method, not only its entries
+        for key in list(staged_links):  # in staging order, freeing each staged copy as it goes
+            staged = staged_links.pop(key)
             old_props = store.link_props(key)
             if old_props is None:
                 props = one_record.get(staged)

@@ -241,6 +241,25 @@ def test_an_import_pauses_the_garbage_collector_and_restores_it(tmp_path, fail, 
         gc.enable()
 
 
+def test_a_landed_import_is_frozen_out_of_the_collector_and_a_failed_one_is_not(tmp_path):
+    """graph/collector.py: what a successful import leaves (the grown graph) moves to the
+    permanent generation; a failed import leaves its garbage to the collector."""
+    import gc
+
+    path = tmp_path / "listings.csv"
+    path.write_text(HEADER + "1,Acme Surveillance,France,2020,\n", encoding="utf-8")
+    gc.unfreeze()
+    try:
+        with pytest.raises(FileRejected):
+            run_import(EmbeddedStore(), path, _WatchCollector(True), file_date="2024-01-01")
+        assert gc.get_freeze_count() == 0
+        store, report = run(path)
+        assert report.rejected == [] and names(store) == {"Acme Surveillance"}
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
 # -- one-line messages for a file of the wrong structure ----------------------------------------------------
 
 
@@ -366,3 +385,27 @@ def test_a_version_2_workspace_of_the_wrong_structure_is_a_message(tmp_path, con
     assert "\n" not in str(info.value)
     result = CliRunner().invoke(main, ["-w", str(path), "imports"])
     assert result.exit_code == 1 and result.output == f"Error: {info.value}\n"
+
+
+def test_a_mapping_forgets_its_memo_after_a_file_and_imports_the_same(tmp_path):
+    """MappingFormat.units empties the mapping's memo at the end of the file; a second
+    import with the same mapping (memo empty) makes what a fresh one made."""
+    import json
+
+    path = tmp_path / "listings.csv"
+    path.write_text(HEADER + "1,Acme,France,2020,\n2,Acme,France,2021,note\n3,Beta,Italy,2020,\n", encoding="utf-8")
+    fmt = MappingFormat(load_mapping(HERE / "data" / "mappings" / "listings.yaml"))
+    stores = []
+    for _ in range(2):
+        store = EmbeddedStore()
+        run_import(store, path, fmt, file_date="2024-01-01")
+        assert fmt.mapping._cache == {}
+        stores.append(store)
+
+    def snapshot(store: EmbeddedStore) -> tuple[list, list]:
+        nodes = sorted((n.id, n.kind, json.dumps(n.props, sort_keys=True)) for n in store.nodes())
+        links = sorted((lk.key, json.dumps(lk.props, sort_keys=True)) for lk in store.links())
+        return nodes, links
+
+    assert snapshot(stores[0]) == snapshot(stores[1])
+    assert len(stores[0]) > 3
