@@ -54,7 +54,7 @@ class ImportReport:
     ended: list[str] = field(default_factory=list)  # the links a removed record ended, as readable lines
     ended_links: list[list[str]] = field(default_factory=list)  # the same, as [source, rel, target]
     entities_added: list[str] = field(default_factory=list)
-    links_added_keys: list[list[str]] = field(default_factory=list)
+    links_added_keys: list[tuple[str, str, str]] = field(default_factory=list)  # (source, rel, target)
     links_changed: list[list[Any]] = field(default_factory=list)  # [source, rel, target, [fields changed]]
     notes: list[str] = field(default_factory=list)  # what the reader should know (a date's origin, ...)
     rejected: list[Rejected] = field(default_factory=list)
@@ -79,7 +79,7 @@ class ImportReport:
         # what `dualtrace changes` reads (capped: a first import of a huge file adds everything)
         entry["changes"] = {
             "entities_added": self.entities_added[:MAX_LOGGED],
-            "links_added": self.links_added_keys[:MAX_LOGGED],
+            "links_added": [list(key) for key in self.links_added_keys[:MAX_LOGGED]],
             "links_changed": self.links_changed[:MAX_LOGGED],
             "links_ended": self.ended_links,
             "truncated": max(len(self.entities_added), len(self.links_added_keys), len(self.links_changed))

@@ -109,7 +109,7 @@ class Applied:
     """What :meth:`Staging.apply` changed."""
 
     new_ids: list[str]
-    new_links: list[list[str]] = field(default_factory=list)  # [source, rel, target], as the import log keeps them
+    new_links: list[tuple[str, str, str]] = field(default_factory=list)  # the staged keys themselves: no copies
     changed_links: list[tuple[str, str, str, list[str]]] = field(default_factory=list)  # key and what changed
     renamed_ids: list[str] = field(default_factory=list)  # entities already there that gained a name or alias
     nodes_added: int = 0
@@ -448,7 +448,7 @@ class Staging:
                     one_record.put(staged, props)
                 links.append(Link(key[0], key[1], key[2], props))
                 applied.links_added += 1
-                applied.new_links.append([key[0], key[1], key[2]])
+                applied.new_links.append(key)
                 continue
             props = staged.full_props(self.file_date, True, shared)
             merged = merge_props(old_props, props, owned=self.owner and old_props.get("origin") == self.dataset)
