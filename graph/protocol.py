@@ -18,7 +18,10 @@ One optional capability: a store that holds its graph in memory may offer
 then by relationship kind, as a mapping of properties (``out``: by source;
 ``in``: by target). The walks in queries/walk.py read it when a store has it,
 which saves making a :class:`Link` for every link they look at, and give the same
-answer without it (tests/test_pages.py checks both ways).
+answer without it (tests/test_pages.py checks both ways). Likewise
+``node_table()``: every node's ``{"kind": ..., "props": ...}`` by id, which the
+saved queries' indexes read instead of making a :class:`Node` per node
+(tests/test_query_indexes.py checks both ways).
 """
 
 from __future__ import annotations

@@ -242,6 +242,11 @@ class EmbeddedStore:
             return self._graph._succ
         return self._graph._pred if direction == "in" else None
 
+    def node_table(self) -> Mapping[str, Mapping[str, Any]]:
+        """The optional capability of graph/protocol.py: every node's kind and props by
+        id, networkx's own node dict. Read it, never write it."""
+        return self._graph._node
+
     def out_links(self, node_id: str, rel: str | None = None) -> Iterator[Link]:
         for _, target, key, props in self.graph.out_edges(node_id, keys=True, data=True):
             if rel is None or key == rel:

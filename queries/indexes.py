@@ -129,12 +129,15 @@ class _Nodes:
         self.kind: dict[str, str] = {}
         self.country: dict[str, Any] = {}
         self.of_kind: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)  # kind -> (id, props)
-        for node in store.nodes():
-            self.kind[node.id] = node.kind
-            self.of_kind[node.kind].append((node.id, node.props))
-            country = node.props.get("country")
+        offered = getattr(store, "node_table", None)  # graph/protocol.py: no Node made per node
+        table = offered() if offered is not None else {n.id: {"kind": n.kind, "props": n.props} for n in store.nodes()}
+        for node_id, data in table.items():
+            kind, props = data["kind"], data["props"]
+            self.kind[node_id] = kind
+            self.of_kind[kind].append((node_id, props))
+            country = props.get("country")
             if country:
-                self.country[node.id] = country
+                self.country[node_id] = country
 
 
 def _count(groups: Groups, statuses: tuple[Any, ...], transfer: str, buyer: str, cited: Any = ()) -> None:
@@ -184,24 +187,32 @@ def _deliveries(
 
 
 def items_by_country(store: Store) -> dict[tuple[Any, Any], Groups]:
-    """(end-user country, category) -> (item status, delivery status) -> (transfers, end users)."""
+    """(end-user country, category) -> (item status, delivery status) -> (transfers, end users).
+    Read deal by deal (a deal's items in, its deliveries out), so each deal's
+    deliveries are read once."""
     nodes, ends = _Nodes(store), _Ends(store)
     kind, country = nodes.kind, nodes.country
+    category_of = {product: props.get("category") for product, props in nodes.of_kind["Product"]}
     groups: dict[tuple[Any, Any], Groups] = defaultdict(dict)
-    delivered_by: dict[str, list[tuple[str, Any, tuple[str, ...]]]] = {}  # a deal's deliveries, read once
-    for product, props in nodes.of_kind["Product"]:
-        category = props.get("category")
-        for transfer, keyed in ends.of(product, "ITEM_OF", "out").items():
+    for transfer, _props in nodes.of_kind["Transfer"]:
+        deliveries = None
+        for product, keyed in ends.of(transfer, "ITEM_OF", "in").items():
             item = keyed.get("ITEM_OF")
-            if item is None or kind[transfer] != "Transfer":
+            if item is None or kind[product] != "Product":
                 continue
-            deliveries = delivered_by.get(transfer)
             if deliveries is None:
-                deliveries = delivered_by[transfer] = _deliveries(ends, transfer, kind, cited=True)
-            item_status, item_sources = item.get("status"), tuple(item.get("sources") or ())
-            for buyer, delivered, cited in deliveries:
-                _count(groups[(country.get(buyer), category)], (item_status, delivered), transfer, buyer,
-                       item_sources + cited)  # fmt: skip
+                deliveries = _deliveries(ends, transfer, kind, cited=True)
+            category = category_of[product]
+            item_status, item_sources = item.get("status"), item.get("sources") or ()
+            for buyer, delivered, cited in deliveries:  # _count, written out: once per item and end user
+                counted = groups[(country.get(buyer), category)]
+                found = counted.get((item_status, delivered))
+                if found is None:
+                    found = counted[(item_status, delivered)] = (set(), set(), set())
+                found[0].add(transfer)
+                found[1].add(buyer)
+                found[2].update(item_sources)
+                found[2].update(cited)
     return dict(groups)
 
 

@@ -18,13 +18,13 @@ from dualtrace.queries.walk import breadth_first, deals_from
 
 
 class WithoutAdjacency:
-    """A store offering only the Store protocol: the walks' generic path."""
+    """A store offering only the Store protocol (none of its optional capabilities): the generic paths."""
 
     def __init__(self, store: EmbeddedStore):
         self._store = store
 
     def __getattr__(self, name: str) -> Any:
-        if name == "adjacency":
+        if name in ("adjacency", "node_table"):
             raise AttributeError(name)
         return getattr(self._store, name)
 
