@@ -291,8 +291,8 @@ class EmbeddedStore:
         Several links may then share one properties dict (an import gives the links
         of one record one provenance): the store never changes a stored dict in
         place, it replaces it (see :func:`put_link`), so sharing is safe."""
-        nodes = list(nodes)
-        links = list(links)
+        nodes = nodes if adopt and type(nodes) is list else list(nodes)  # adopted lists are emptied (_adopt)
+        links = links if adopt and type(links) is list else list(links)
         if validate:
             self._validate(nodes, links, where)
         self.touch()
@@ -372,9 +372,16 @@ def _adopt(graph: nx.MultiDiGraph, nodes: list[Node], links: list[Link]) -> None
     result is what those calls make, in the same order (tests/test_store.py compares
     the two): a new node gets empty outgoing and incoming dicts, an existing node
     its kind and props replaced; a link's key dict is shared by ``_succ`` and
-    ``_pred``; an existing link's properties are replaced, not changed in place."""
+    ``_pred``; an existing link's properties are replaced, not changed in place.
+
+    The lists are handed over and emptied as they are written, in their order, so
+    that a million ``Link`` objects are freed while the graph grows instead of
+    adding to an import's peak memory."""
     node_data, succ, pred = graph._node, graph._succ, graph._pred
-    for node in nodes:
+    nodes.reverse()  # popped from the end: first in, first written
+    links.reverse()
+    while nodes:
+        node = nodes.pop()
         data = node_data.get(node.id)
         if data is None:
             succ[node.id] = {}
@@ -383,7 +390,8 @@ def _adopt(graph: nx.MultiDiGraph, nodes: list[Node], links: list[Link]) -> None
         else:
             data["kind"] = node.kind
             data["props"] = node.props
-    for link in links:
+    while links:
+        link = links.pop()
         for end in (link.source, link.target):
             if end not in succ:  # not a node (an unvalidated add): networkx would add it bare
                 graph.add_node(end)

@@ -54,7 +54,8 @@ class ImportReport:
     ended: list[str] = field(default_factory=list)  # the links a removed record ended, as readable lines
     ended_links: list[list[str]] = field(default_factory=list)  # the same, as [source, rel, target]
     entities_added: list[str] = field(default_factory=list)
-    links_added_keys: list[tuple[str, str, str]] = field(default_factory=list)  # (source, rel, target)
+    # (source, rel, target) of the first new links: MAX_LOGGED and one more (links_added counts them all)
+    links_added_keys: list[tuple[str, str, str]] = field(default_factory=list)
     links_changed: list[list[Any]] = field(default_factory=list)  # [source, rel, target, [fields changed]]
     notes: list[str] = field(default_factory=list)  # what the reader should know (a date's origin, ...)
     rejected: list[Rejected] = field(default_factory=list)

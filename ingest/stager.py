@@ -19,6 +19,7 @@ from dualtrace.graph.model import Link, Node
 from dualtrace.graph.names import plain_name
 from dualtrace.graph.store import EmbeddedStore
 from dualtrace.ingest.props import MAX_RECORDS, merge_props, merged_status
+from dualtrace.ingest.report import MAX_LOGGED
 from dualtrace.ingest.resolution import Resolver
 from dualtrace.ingest.staging import Entity, Rejected, Relation, Unit
 
@@ -88,18 +89,23 @@ class _Staged:
         """Whether merging what ``made_of`` says was found to change nothing (see :meth:`merge`)."""
         return self.absorbed is not None and id(made_of) in self.absorbed
 
-    def full_props(
-        self, file_date: str, with_provenance: bool, shared: dict[tuple[str, ...], list[str]]
-    ) -> dict[str, Any]:
+    def full_props(self, file_date: str, with_provenance: bool, shared: dict[Any, list[str]]) -> dict[str, Any]:
         """The properties to store. Equal source lists are shared between links: a
-        million links citing the same two sources hold one list."""
+        million links citing the same two sources hold one list; so are the lists of
+        one record id, which a deal and its links hold (a million lists fewer)."""
         props = dict(self.props)  # staged props may be shared between links and rows
         if with_provenance:
             sources = shared.get(self.sources)
             if sources is None:
                 sources = shared[self.sources] = list(self.sources)
             props["sources"] = sources
-            props["records"] = [self.records] if isinstance(self.records, str) else self.records
+            records = self.records
+            if isinstance(records, str):  # one record: its deal and the deal's links share one list
+                found = shared.get(records)
+                if found is None:
+                    found = shared[records] = [records]
+                records = found
+            props["records"] = records
             props["first_seen"] = props["last_seen"] = file_date
         return props
 
@@ -109,7 +115,9 @@ class Applied:
     """What :meth:`Staging.apply` changed."""
 
     new_ids: list[str]
-    new_links: list[tuple[str, str, str]] = field(default_factory=list)  # the staged keys themselves: no copies
+    # The first new links, as many as the import log names and one more (to know there
+    # were more): keeping all four million keys of a large import was 290 MB of its peak.
+    new_links: list[tuple[str, str, str]] = field(default_factory=list)
     changed_links: list[tuple[str, str, str, list[str]]] = field(default_factory=list)  # key and what changed
     renamed_ids: list[str] = field(default_factory=list)  # entities already there that gained a name or alias
     nodes_added: int = 0
@@ -394,13 +402,16 @@ class Staging:
         del self.resolver
         self.resolved, self.kinds, self.global_ids, self.by_match, self.references = {}, {}, {}, defaultdict(set), []
         applied = Applied([])
-        shared: dict[tuple[str, ...], list[str]] = {}
+        # lists stored once for all who hold them: by a tuple of source ids, or by one record id
+        # (a str, never equal to a tuple); stored lists are never changed in place (props.py)
+        shared: dict[Any, list[str]] = {}
         nodes = self._merged_nodes(applied, shared)
         links = self._merged_links(applied, shared)
+        del shared  # not held while the store grows
         self.store.add(nodes, links, where=f"import of {self.dataset}", adopt=True)
         return applied
 
-    def _merged_nodes(self, applied: Applied, shared: dict[tuple[str, ...], list[str]]) -> list[Node]:
+    def _merged_nodes(self, applied: Applied, shared: dict[Any, list[str]]) -> list[Node]:
         """The staged entities that are new or change, with their properties merged
         into the store's, in staging order."""
         store = self.store
@@ -429,7 +440,7 @@ class Staging:
                     applied.renamed_ids.append(node_id)
         return nodes
 
-    def _merged_links(self, applied: Applied, shared: dict[tuple[str, ...], list[str]]) -> list[Link]:
+    def _merged_links(self, applied: Applied, shared: dict[Any, list[str]]) -> list[Link]:
         """The staged links that are new or change, in staging order. New links that one
         record alone states, with the same provenance, share one properties dict (a
         deal's four links hold one, not four): see :class:`_SharedProvenance`."""
@@ -448,7 +459,8 @@ class Staging:
                     one_record.put(staged, props)
                 links.append(Link(key[0], key[1], key[2], props))
                 applied.links_added += 1
-                applied.new_links.append(key)
+                if len(applied.new_links) <= MAX_LOGGED:
+                    applied.new_links.append(key)
                 continue
             props = staged.full_props(self.file_date, True, shared)
             merged = merge_props(old_props, props, owned=self.owner and old_props.get("origin") == self.dataset)

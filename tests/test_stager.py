@@ -108,3 +108,24 @@ def test_a_memoised_mapping_makes_the_units_of_one_that_builds_every_record(tmp_
     assert [type(u).__name__ for u in fast] == ["Unit"] * 4 + ["Rejected"] * 2 + ["Unit"]
     assert fast[2].warnings and fast[3].warnings == fast[2].warnings  # replayed from the memo
     assert fast[6].entities[0] is fast[0].entities[0]  # the memo served it
+
+
+def test_a_large_import_keeps_only_the_link_keys_its_log_names(tmp_path, monkeypatch):
+    """The import log names at most MAX_LOGGED new links and says it was cut short;
+    the report counts them all but keeps only one key more than the log names."""
+    from benchmarks.bench_import import HERE, generate
+    from dualtrace.ingest import report as report_module
+    from dualtrace.ingest import stager
+    from dualtrace.ingest.importer import MappingFormat, run_import
+    from dualtrace.ingest.mapping import load_mapping
+
+    monkeypatch.setattr(stager, "MAX_LOGGED", 50)
+    monkeypatch.setattr(report_module, "MAX_LOGGED", 50)
+    data = generate(tmp_path / "transfers.csv", 40)
+    store = EmbeddedStore()
+    report = run_import(store, data, MappingFormat(load_mapping(HERE / "transfers.yaml")), file_date="2024-01-01")
+    assert report.links_added == store.link_count() > 100
+    assert len(report.links_added_keys) == 51
+    assert all(store.link_props(key) is not None for key in report.links_added_keys)
+    changes = report.log_entry()["changes"]
+    assert len(changes["links_added"]) == 50 and changes["truncated"] is True

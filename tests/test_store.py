@@ -282,12 +282,15 @@ def test_adopting_records_builds_the_graph_the_public_api_builds(starter):
     what add_node/put_link make of the same records."""
     nodes, links = _mixed_batch(starter)
     stores = []
+    handed = []
     for adopt in (False, True):
         store = EmbeddedStore()
         store.add(starter.nodes(), starter.links(), validate=False)
-        store.add([Node(n.id, n.kind, dict(n.props)) for n in nodes], links, adopt=adopt)
+        handed.append(list(links))
+        store.add([Node(n.id, n.kind, dict(n.props)) for n in nodes], handed[-1], adopt=adopt)
         stores.append(store)
     copied, adopted = stores
+    assert handed[0] == links and handed[1] == []  # an adopted list is handed over and emptied as it is written
     assert _adjacency(adopted) == _adjacency(copied)
     graph = adopted.graph
     for source, targets in graph._succ.items():
@@ -305,7 +308,7 @@ def test_links_sharing_one_properties_dict_change_one_at_a_time(starter):
     store = EmbeddedStore()
     store.add(starter.nodes(), starter.links(), validate=False)
     nodes, links = _mixed_batch(starter)
-    store.add(nodes, links, adopt=True)
+    store.add(nodes, list(links), adopt=True)
     keys = [("org:newco", "LOCATED_IN", "country:CN"), ("org:newco", "PARTNER_OF", "org:hikvision")]
     assert store.link_props(keys[0]) is store.link_props(keys[1])
     before = dict(store.link_props(keys[1]) or {})
