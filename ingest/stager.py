@@ -172,6 +172,7 @@ class Staging:
         self.by_match: dict[str, set[str]] = defaultdict(set)  # a record's match value -> its entities
         self.references: list[tuple[int, str, str, Any]] = []  # (row, source node, rel, reference)
         self.conflicts: list[tuple[int, str, str]] = []  # (row, column, why) for statuses not taken
+        self.store_has_links = next(store.links(), None) is not None  # else no stored status to disagree with
 
     def kind_of(self, node_id: str) -> str | None:
         kind = self.kinds.get(node_id)
@@ -350,7 +351,7 @@ class Staging:
         holds will not take (see :func:`merged_status`); only when the staged status is
         new or changed, so a link stated by a million rows is looked up once."""
         status = staged.props.get("status")
-        if status is None or status == held:
+        if status is None or status == held or not self.store_has_links:
             return
         old = self.store.link_props(key)
         if not old or not old.get("status"):
