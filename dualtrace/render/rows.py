@@ -21,7 +21,8 @@ ROW_FORMATS = ("table", "csv", "json")
 MAX_CELL = 60
 
 
-def _cell(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A row's value as one cell of text: lists joined, records as JSON."""
     if value is None:
         return ""
     if isinstance(value, list):
@@ -64,7 +65,7 @@ def as_table(
         return "(no rows)"
     notes = Footnotes()
     cells = [
-        [_marks(row.get(c), notes) if c in CITATION_COLUMNS else _short(_cell(row.get(c))) for c in columns]
+        [_marks(row.get(c), notes) if c in CITATION_COLUMNS else _short(cell_text(row.get(c))) for c in columns]
         for row in rows
     ]
     widths = [max(len(c), *(len(line[i]) for line in cells)) for i, c in enumerate(columns)]
@@ -84,7 +85,7 @@ def as_csv(columns: list[str], rows: Iterable[dict[str, Any]]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
+        writer.writerow([cell_text(row.get(c)) for c in columns])
     return buffer.getvalue().rstrip("\n")
 
 

@@ -24,6 +24,7 @@ from starlette.templating import Jinja2Templates
 
 from dualtrace.graph.protocol import Store
 from dualtrace.queries.dossier import citations
+from dualtrace.render.rows import cell_text
 from dualtrace.render.text import Footnotes
 from dualtrace.web.asking import Asked, Page, url_with
 
@@ -120,16 +121,10 @@ def json_text(value: Any) -> str:
 
 
 def cell(value: Any) -> str:
-    """A table cell from a saved query's row as text (lists joined, records as JSON)."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    """A table cell from a saved query's row as text (a missing number blank)."""
+    if isinstance(value, float) and pd.isna(value):
         return ""
-    if isinstance(value, list):
-        if value and isinstance(value[0], list | dict):
-            return json.dumps(value, ensure_ascii=False)
-        return "; ".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
+    return cell_text(value)
 
 
 def pager(request: Request, shown: Page) -> dict[str, Any]:
