@@ -48,3 +48,18 @@ def starter_on_standin(standin, starter):
     yield remote
     remote.clear()
     remote.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium driven by Playwright, for the browser tests (tests/test_browser.py
+    and tests/test_serve_browser.py skip, or fail under DUALTRACE_REQUIRE_BROWSER, before
+    asking for it where there is no Chromium)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import CHROMIUM, FLAGS
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        launched.close()

@@ -29,16 +29,6 @@ if not Path(CHROMIUM).exists():
         raise RuntimeError(f"DUALTRACE_REQUIRE_BROWSER is set but there is no Chromium at {CHROMIUM}")
     pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 
-from playwright.sync_api import sync_playwright  # noqa: E402 - only when a browser exists
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        launched.close()
-
 
 def open_map(browser, path: Path):
     """Open ``path`` offline; returns the page, its console errors and every request it made."""

@@ -21,14 +21,12 @@ from pathlib import Path
 import pytest
 
 from tests.standin import free_port
-from tests.test_browser import ARTEFACTS, CHROMIUM, FLAGS, INK
+from tests.test_browser import ARTEFACTS, CHROMIUM, INK
 
 ROOT = Path(__file__).resolve().parents[1]
 
 if not Path(CHROMIUM).exists():  # pragma: no cover - tests/test_browser.py fails first where it is required
     pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
-
-from playwright.sync_api import sync_playwright  # noqa: E402 - only when a browser exists
 
 
 @pytest.fixture(scope="module")
@@ -59,14 +57,6 @@ def served(tmp_path_factory):
     finally:
         server.terminate()
         server.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        launched.close()
 
 
 def open_page(browser, base: str):
