@@ -8,6 +8,7 @@ never as a traceback.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -140,19 +141,14 @@ def trace_cmd(
       dualtrace trace --category facial_recognition --format csv --limit 0
     """
     from dualtrace.queries.trace import trace_page
-    from dualtrace.render.text import frame_output, paths_table
+    from dualtrace.render.text import paths_table
 
     if (technology is None) == (category is None):
         raise click.UsageError("Give a TECHNOLOGY or --category (one of them).")
     store = dated(open_workspace(ctx), when)
     found = trace_page(store, technology, category=category, statuses=statuses_for(include_denied),
                        limit=page.limit, offset=page.offset)  # fmt: skip
-    heading = page.heading(f"End users reached by {category or technology}:", found.total, found.shown)
-    out.emit(paths_table(store, found.rows, heading, number_from=page.offset + 1) if out.fmt == "table"
-             else frame_output(found.rows, out.fmt))  # fmt: skip
-    notice = page.notice(found.total, found.shown)
-    if notice:
-        click.echo(notice, err=True)
+    page.show(out, found, f"End users reached by {category or technology}:", functools.partial(paths_table, store))
 
 
 @main.command("reach")
@@ -178,16 +174,11 @@ def reach_cmd(
       dualtrace reach "Kenya" --format json
     """
     from dualtrace.queries.trace import reach_page
-    from dualtrace.render.text import frame_output, reach_table
+    from dualtrace.render.text import reach_table
 
     store = dated(open_workspace(ctx), when)
     found = reach_page(store, target, statuses=statuses_for(include_denied), limit=page.limit, offset=page.offset)
-    heading = page.heading(f"Deals reaching {target}, and what supplies them:", found.total, found.shown)
-    out.emit(reach_table(store, found.rows, heading, number_from=page.offset + 1) if out.fmt == "table"
-             else frame_output(found.rows, out.fmt))  # fmt: skip
-    notice = page.notice(found.total, found.shown)
-    if notice:
-        click.echo(notice, err=True)
+    page.show(out, found, f"Deals reaching {target}, and what supplies them:", functools.partial(reach_table, store))
 
 
 @main.command("dossier")

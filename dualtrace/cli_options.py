@@ -125,6 +125,20 @@ class PageRequest:
             return f"{text.rstrip(':')} (no deals from {self.offset + 1:,}; there are {total:,}):"
         return f"{text.rstrip(':')} (deals {self.offset + 1:,}-{self.offset + shown:,} of {total:,}):"
 
+    def show(self, out: Output, found: Any, text: str, table: Callable[[Any, str, int], str]) -> None:
+        """Print a page of a long answer (``found``: its ``rows``, ``total`` and ``shown``):
+        ``table(rows, heading, first number)`` in table format, else the rows in ``out``'s
+        format, under a heading saying which deals these are; how to see the rest goes to
+        standard error."""
+        from dualtrace.render.text import frame_output  # pandas: only when a command answers
+
+        heading = self.heading(text, found.total, found.shown)
+        out.emit(table(found.rows, heading, self.offset + 1) if out.fmt == "table"
+                 else frame_output(found.rows, out.fmt))  # fmt: skip
+        notice = self.notice(found.total, found.shown)
+        if notice:
+            click.echo(notice, err=True)
+
     def notice(self, total: int, shown: int) -> str | None:
         """What to tell the user (on standard error) when the page is not the whole answer."""
         if shown == total:
