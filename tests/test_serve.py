@@ -377,12 +377,17 @@ def test_a_bug_is_a_plain_500_with_the_policy(workspace_file, monkeypatch):
 # -- a running server sees imports ------------------------------------------------------
 
 
-def test_the_next_request_sees_an_import_without_a_restart(tmp_path, starter):
+def _served_copy(tmp_path: Path, starter: EmbeddedStore) -> tuple[Path, EmbeddedStore, TestClient]:
+    """A workspace of the test's own holding the starter, and an explorer serving it."""
     path = tmp_path / "workspace.json"
     store = EmbeddedStore(path)
     store.add(starter.nodes(), starter.links(), validate=False)
     store.save()
-    client = TestClient(create_app(WorkspaceGraphs(path)), base_url=BASE)
+    return path, store, TestClient(create_app(WorkspaceGraphs(path)), base_url=BASE)
+
+
+def test_the_next_request_sees_an_import_without_a_restart(tmp_path, starter):
+    path, store, client = _served_copy(tmp_path, starter)
     assert client.get("/entity/org:newco").status_code == 404
     store.add([Node("org:newco", "Organization", {"name": "Newco Surveillance Ltd", "country": "GB"})])
     store.save()  # an atomic rename, as every command saves
@@ -395,11 +400,7 @@ def test_the_next_request_sees_an_import_without_a_restart(tmp_path, starter):
 
 
 def test_requests_during_saves_see_one_whole_graph_or_the_other(tmp_path, starter):
-    path = tmp_path / "workspace.json"
-    store = EmbeddedStore(path)
-    store.add(starter.nodes(), starter.links(), validate=False)
-    store.save()
-    client = TestClient(create_app(WorkspaceGraphs(path)), base_url=BASE)
+    _, store, client = _served_copy(tmp_path, starter)
     stop = threading.Event()
 
     def writer() -> None:
