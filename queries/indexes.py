@@ -203,16 +203,10 @@ def items_by_country(store: Store) -> dict[tuple[Any, Any], Groups]:
             if deliveries is None:
                 deliveries = _deliveries(ends, transfer, kind, cited=True)
             category = category_of[product]
-            item_status, item_sources = item.get("status"), item.get("sources") or ()
-            for buyer, delivered, cited in deliveries:  # _count, written out: once per item and end user
-                counted = groups[(country.get(buyer), category)]
-                found = counted.get((item_status, delivered))
-                if found is None:
-                    found = counted[(item_status, delivered)] = (set(), set(), set())
-                found[0].add(transfer)
-                found[1].add(buyer)
-                found[2].update(item_sources)
-                found[2].update(cited)
+            item_status, item_sources = item.get("status"), tuple(item.get("sources") or ())
+            for buyer, delivered, cited in deliveries:
+                _count(groups[(country.get(buyer), category)], (item_status, delivered), transfer, buyer,
+                       item_sources + cited)  # fmt: skip
     return dict(groups)
 
 
